@@ -1,0 +1,121 @@
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+
+import { asNodeError, errorItem } from '../../helpers/executeItems';
+import { requireGeneration } from '../../helpers/generation';
+import { MAX_RECIPIENTS_PER_REQUEST } from '../../helpers/validation';
+import type { EmailLabsClient } from '../../transport';
+import { planBatches, type Batch } from './batching';
+import { prepareMessage, type MessageKind, type PreparedMessage } from './message';
+import { readLegacyResults, readV2Results, toLegacyForm, toV2Body, type RecipientResult } from './wireFormat';
+
+const LEGACY_SEND_PATHS: Record<MessageKind, string> = { send: 'new_sendmail', sendTemplate: 'sendmail_templates' };
+
+/**
+ * Sends the messages of all items: first every item is read and checked (nothing is sent while
+ * any item is invalid, unless "Continue On Fail" turns bad items into error items), then the
+ * messages go out in as few calls as batching allows, and each answer is mapped back to its items.
+ */
+export async function sendMessages(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	client: EmailLabsClient,
+	kind: MessageKind,
+): Promise<INodeExecutionData[]> {
+	const outputs: INodeExecutionData[][] = items.map(() => []);
+	const prepared: PreparedMessage[] = [];
+	const fail = (itemIndex: number, error: Error) => {
+		if (!context.continueOnFail()) throw asNodeError(context, error, itemIndex);
+		outputs[itemIndex] = [errorItem(error, itemIndex)];
+	};
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			if (kind === 'sendTemplate') requireGeneration(context, client, 'legacy', 'Email → Send Template', itemIndex);
+			prepared.push(await prepareMessage(context, itemIndex, kind));
+		} catch (error) {
+			fail(itemIndex, error as Error);
+		}
+	}
+
+	const batching = context.getNodeParameter('options.batching', 0, kind === 'sendTemplate') as boolean;
+	const maxRecipients = Math.min(
+		MAX_RECIPIENTS_PER_REQUEST,
+		Math.max(1, context.getNodeParameter('options.maxRecipientsPerRequest', 0, MAX_RECIPIENTS_PER_REQUEST) as number),
+	);
+	const batches = planBatches(prepared, { enabled: batching, maxRecipients });
+
+	for (const [batchIndex, batch] of batches.entries()) {
+		const firstItem = batch.messages[0].itemIndex;
+		const { response, failed } = await client.send(
+			client.generation === 'legacy'
+				? { method: 'POST', path: LEGACY_SEND_PATHS[kind], form: toLegacyForm(batch) }
+				: { method: 'POST', path: 'email', json: toV2Body(batch) },
+			firstItem,
+		);
+		if (failed) {
+			for (const message of batch.messages) fail(message.itemIndex, client.toError(response, message.itemIndex));
+			continue;
+		}
+		const { results, unmatchedErrors } =
+			client.generation === 'legacy'
+				? { results: readLegacyResults(batch, response), unmatchedErrors: [] as string[] }
+				: readV2Results(batch, response);
+		for (const message of batch.messages) {
+			const recipients = message.recipients.map((recipient) => results.get(recipient.email.toLowerCase())!);
+			const json = itemResult(batch, batchIndex, batches.length, recipients, response.requestId, unmatchedErrors);
+			const rejected = recipients.filter((recipient) => !recipient.accepted);
+			if (rejected.length) {
+				const error = recipientError(context, message.itemIndex, rejected, recipients.length, response.statusCode, response.requestId);
+				fail(message.itemIndex, error);
+				if (outputs[message.itemIndex].length) Object.assign(outputs[message.itemIndex][0].json, { recipients: json.recipients });
+				continue;
+			}
+			outputs[message.itemIndex] = [{ json, pairedItem: { item: message.itemIndex } }];
+		}
+	}
+	return outputs.flat();
+}
+
+function itemResult(
+	batch: Batch,
+	batchIndex: number,
+	batchCount: number,
+	recipients: RecipientResult[],
+	requestId: string | undefined,
+	warnings: string[],
+): IDataObject {
+	const json: IDataObject = {
+		status: 'accepted',
+		messageId: recipients[0].messageId,
+		messageIds: recipients.map((recipient) => recipient.messageId),
+		recipients: recipients as unknown as IDataObject[],
+		smtpAccount: batch.shared.smtpAccount,
+		subject: batch.shared.subject,
+		requestId: requestId ?? null,
+		request: { number: batchIndex + 1, of: batchCount, recipients: batch.recipientCount },
+	};
+	if (batch.shared.templateId) json.templateId = batch.shared.templateId;
+	if (warnings.length) json.warnings = warnings;
+	return json;
+}
+
+function recipientError(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	rejected: RecipientResult[],
+	total: number,
+	statusCode: number,
+	requestId: string | undefined,
+): NodeApiError {
+	const list = rejected.map((recipient) => `${recipient.email} (${recipient.error})`).join(', ');
+	return new NodeApiError(
+		context.getNode(),
+		{ message: list, requestId: requestId ?? null, rejected: rejected as unknown as JsonObject[] } as JsonObject,
+		{
+			message: `EmailLabs rejected ${rejected.length} of ${total} recipient(s) of this item: ${list}`,
+			description: `HTTP ${statusCode}${requestId ? `, request id ${requestId}` : ''}`,
+			httpCode: String(statusCode),
+			itemIndex,
+		},
+	);
+}

@@ -1,0 +1,3 @@
+import { activityListOperation } from './listActivity';
+
+export const { description, execute } = activityListOperation('getClicks', 'clicks', 'Event → Get Clicks');

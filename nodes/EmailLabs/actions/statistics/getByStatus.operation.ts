@@ -1,0 +1,3 @@
+import { aggregateOperation } from './aggregate';
+
+export const { description, execute } = aggregateOperation('getByStatus', 'agregate', 'status', 'Statistics → Get by Status');

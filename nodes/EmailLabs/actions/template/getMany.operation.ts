@@ -1,0 +1,36 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { smtpAccountField } from '../../helpers/commonFields';
+import { executeEachItem } from '../../helpers/executeItems';
+import { requireGeneration } from '../../helpers/generation';
+import { listProperties, readPage } from '../../helpers/listing';
+import { optionsCollection } from '../../helpers/options';
+import type { EmailLabsClient } from '../../transport';
+import { V2_TEMPLATE_PATH } from '../../transport/wireAssumptions';
+
+const properties: INodeProperties[] = [
+	...listProperties,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{ displayName: 'External ID', name: 'externalId', type: 'string', default: '' },
+			smtpAccountField(),
+		],
+	},
+	optionsCollection(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['getMany'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], client: EmailLabsClient) {
+	return await executeEachItem(this, items, async (itemIndex) => {
+		requireGeneration(this, client, 'v2', 'Template → Get Many', itemIndex);
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as Record<string, string>;
+		const query = { smtpAccount: filters.smtpAccount || undefined, externalId: filters.externalId || undefined };
+		return await client.requestList({ method: 'GET', path: V2_TEMPLATE_PATH, query }, readPage(this, itemIndex), itemIndex);
+	});
+}
