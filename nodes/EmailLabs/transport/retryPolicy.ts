@@ -17,8 +17,11 @@ export const MAX_DELAY_MS = 30_000;
 /** A Retry-After longer than this is not waited for: the request fails with EmailLabs' answer. */
 export const MAX_RETRY_AFTER_MS = 120_000;
 
-export function isRetryableNetworkError(error: { code?: unknown; message?: unknown }): boolean {
-	if (typeof error.code === 'string' && RETRYABLE_NETWORK_CODES.has(error.code)) return true;
+/** n8n's request helpers wrap network errors: the code may sit on the error, its cause or as `httpCode`. */
+export function isRetryableNetworkError(error: { code?: unknown; httpCode?: unknown; cause?: unknown; message?: unknown }): boolean {
+	const cause = (error.cause ?? {}) as { code?: unknown };
+	const codes = [error.code, error.httpCode, cause.code];
+	if (codes.some((code) => typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code))) return true;
 	return typeof error.message === 'string' && /socket hang up|ECONNRESET/i.test(error.message);
 }
 

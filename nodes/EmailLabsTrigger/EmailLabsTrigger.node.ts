@@ -1,0 +1,195 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeCredentialTestResult,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { triggerPanel, triggerProperties } from './description';
+import { checkWebhookCredential, secretsFromCredential, WEBHOOK_CREDENTIAL_TYPE } from './helpers/credential';
+import { processWebhookRequest, type Outcome } from './helpers/processRequest';
+import { readTriggerSettings } from './helpers/settings';
+
+/** Where create() records the URL that was handed to the user, in the node's static data. */
+const REGISTRATION_KEY = 'webhookRegistration';
+
+interface JsonResponse {
+	status(code: number): JsonResponse;
+	json(body: unknown): unknown;
+}
+
+function respond(response: JsonResponse, status: number, body: IDataObject): IWebhookResponseData {
+	response.status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+function describeOutcome(outcome: Outcome): string {
+	const { stats } = outcome;
+	const detail =
+		outcome.action === 'reject'
+			? `rejected ${outcome.status} ${outcome.code}`
+			: outcome.action === 'acknowledge'
+				? `acknowledged (${outcome.reason})`
+				: `running ${outcome.items.length} item(s)`;
+	return (
+		`EmailLabs Trigger: ${detail}; format=${stats.format ?? 'unknown'}, verified by=${stats.verifiedBy.join('+') || 'nothing'}, ` +
+		`requestId=${stats.requestId ?? '-'}, retry=${stats.isRetry}, objects=${stats.received}, not events=${stats.notEvents}, ` +
+		`filtered=${stats.filtered}, duplicates=${stats.duplicates}`
+	);
+}
+
+export class EmailLabsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'EmailLabs Trigger',
+		name: 'emailLabsTrigger',
+		icon: { light: 'file:../../icons/emaillabs.svg', dark: 'file:../../icons/emaillabs.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length + " event type(s)"}}',
+		description: 'Starts the workflow on EmailLabs delivery events (verified webhooks and the legacy Event API)',
+		defaults: {
+			name: 'EmailLabs Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'emailLabsWebhookApi',
+				required: false,
+				// EmailLabs cannot confirm a webhook secret, so the credential is checked locally (see methods).
+				testedBy: 'emailLabsWebhookApiTest',
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				// An empty 200 body: EmailLabs only needs the status code.
+				responseData: 'noData',
+				path: 'webhook',
+			},
+		],
+		triggerPanel,
+		properties: triggerProperties,
+	};
+
+	methods = {
+		credentialTest: {
+			async emailLabsWebhookApiTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				return checkWebhookCredential(credential.data ?? {});
+			},
+		},
+	};
+
+	/**
+	 * EmailLabs has no API to register webhooks, so these methods only record what the user was
+	 * asked to do: create() stores the URL and time and logs the instruction, checkExists() tells
+	 * whether the recorded URL is the current one, delete() forgets it.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const staticData = this.getWorkflowStaticData('node');
+				const registration = staticData[REGISTRATION_KEY] as IDataObject | undefined;
+				return registration?.url !== undefined && registration.url === this.getNodeWebhookUrl('default');
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const settings = readTriggerSettings(
+					this.getNodeParameter('events', []),
+					this.getNodeParameter('output', 'normalised'),
+					this.getNodeParameter('options', {}) as IDataObject,
+				);
+				if (!settings.ok) throw new NodeOperationError(this.getNode(), settings.message);
+				const url = this.getNodeWebhookUrl('default');
+				if (url === undefined) throw new NodeOperationError(this.getNode(), 'n8n provided no webhook URL');
+
+				const isTest = this.getActivationMode() === 'manual';
+				this.getWorkflowStaticData('node')[REGISTRATION_KEY] = {
+					url,
+					registeredAt: new Date().toISOString(),
+					isTest,
+				};
+				this.logger.info(
+					isTest
+						? `EmailLabs Trigger: listening on the test URL ${url} until one request arrives. EmailLabs itself should get the production URL of the active workflow.`
+						: `EmailLabs Trigger: EmailLabs cannot register webhooks through its API. Paste ${url} into the EmailLabs panel (new panel: Account → Settings → Webhooks, then Generate SecretKey, Test, Save; old panel: Administrator → API → Event API).`,
+				);
+				if (this.getNode().credentials?.[WEBHOOK_CREDENTIAL_TYPE] === undefined) {
+					this.logger.warn('EmailLabs Trigger: no EmailLabs Webhook credential is selected, so requests are not verified.');
+				}
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const staticData = this.getWorkflowStaticData('node');
+				const registration = staticData[REGISTRATION_KEY] as IDataObject | undefined;
+				delete staticData[REGISTRATION_KEY];
+				if (registration?.isTest !== true) {
+					this.logger.info(
+						'EmailLabs Trigger: deactivated. EmailLabs keeps sending to the URL until you remove it in the EmailLabs panel; until then its requests fail and are retried.',
+					);
+				}
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const response = this.getResponseObject() as unknown as JsonResponse;
+		try {
+			const settings = readTriggerSettings(
+				this.getNodeParameter('events', []),
+				this.getNodeParameter('output', 'normalised'),
+				this.getNodeParameter('options', {}) as IDataObject,
+			);
+			if (!settings.ok) {
+				this.logger.warn(`EmailLabs Trigger: ${settings.message}`);
+				return respond(response, 500, { code: 'configuration_error', message: 'The trigger is misconfigured.' });
+			}
+
+			let credential: ICredentialDataDecryptedObject | undefined;
+			if (this.getNode().credentials?.[WEBHOOK_CREDENTIAL_TYPE] !== undefined) {
+				credential = await this.getCredentials<ICredentialDataDecryptedObject>(WEBHOOK_CREDENTIAL_TYPE);
+			}
+
+			const request = this.getRequestObject();
+			const outcome = processWebhookRequest(
+				{
+					headers: request.headers,
+					remoteAddress: request.socket?.remoteAddress,
+					rawBody: request.rawBody,
+					parsedBody: request.body as unknown,
+					contentType: request.contentType,
+				},
+				settings.settings,
+				secretsFromCredential(credential),
+				this.getWorkflowStaticData('node'),
+				Date.now(),
+			);
+			this.logger.debug(describeOutcome(outcome));
+
+			if (outcome.action === 'reject') {
+				return respond(response, outcome.status, { code: outcome.code, message: outcome.message });
+			}
+			if (outcome.action === 'acknowledge') {
+				return { webhookResponse: { received: true, reason: outcome.reason } };
+			}
+			return { workflowData: [outcome.items.map((json) => ({ json }))] };
+		} catch (error) {
+			// Never let bad input or a failing lookup surface as an n8n error execution.
+			this.logger.error(`EmailLabs Trigger: the request could not be processed: ${(error as Error).message}`);
+			return respond(response, 500, { code: 'internal_error', message: 'The request could not be processed.' });
+		}
+	}
+}

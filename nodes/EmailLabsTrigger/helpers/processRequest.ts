@@ -1,0 +1,300 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { basicAuthMatches, type BasicAuthCredentials } from './basicAuth';
+import { checksumMatches } from './checksum';
+import {
+	DEDUPE_CAPACITY,
+	LEGACY_CHECKSUM,
+	LEGACY_HEADERS,
+	LEGACY_REPEAT_BATCH,
+	NEW_PANEL_CHECKSUM,
+	NEW_PANEL_HEADERS,
+} from './constants';
+import { RecentKeys } from './deduplicate';
+import { isIpAllowed, resolveClientIp, type IpRange } from './ipAllowList';
+import {
+	eventKey,
+	normaliseEvent,
+	type EmailLabsEvent,
+	type NormalisedEvent,
+} from './normaliseEvent';
+import { checkReplayWindow } from './replayWindow';
+import { detectFormat, parseWebhookBody, type RequestHeaders, type WebhookFormat } from './requestFormat';
+import { isoStringFromEpochMs } from './time';
+
+/**
+ * The whole request pipeline of the trigger, free of n8n: IP allow-list, Basic auth, checksum,
+ * replay window, body parsing, normalisation, filtering, de-duplication. `webhook()` gathers the
+ * inputs from n8n and turns the outcome into a response; the benchmark calls this directly.
+ */
+
+export interface WebhookSecrets {
+	/** New-panel SecretKey. */
+	newPanelSecret?: string;
+	/** Legacy Event API panel name and secret; both are needed to compute X-EMAILLABS-ID. */
+	legacy?: { panelName: string; secret: string };
+	basicAuth?: BasicAuthCredentials;
+}
+
+export interface TriggerSettings {
+	events: ReadonlySet<EmailLabsEvent>;
+	includeUnknown: boolean;
+	output: 'normalised' | 'raw';
+	runOnTestCalls: boolean;
+	deduplicate: boolean;
+	/** Maximum age of the signed send time; null turns the replay window off. */
+	maxAgeSeconds: number | null;
+	/** null: every address is allowed. */
+	ipAllowList: readonly IpRange[] | null;
+	/** Reverse proxies in front of n8n whose X-Forwarded-For entries are trusted; 0 ignores the header. */
+	trustedProxyHops: number;
+}
+
+export interface WebhookRequest {
+	headers: RequestHeaders;
+	remoteAddress: string | undefined;
+	rawBody: Buffer | undefined;
+	parsedBody: unknown;
+	contentType: string | undefined;
+}
+
+export type RejectCode =
+	| 'ip_not_allowed'
+	| 'basic_auth_failed'
+	| 'missing_signature_headers'
+	| 'invalid_checksum'
+	| 'scheme_not_configured'
+	| 'unparseable_date'
+	| 'stale_date'
+	| 'future_date'
+	| 'invalid_json'
+	| 'invalid_base64'
+	| 'missing_payload'
+	| 'not_events';
+
+export type AcknowledgeReason = 'test_call' | 'no_selected_events' | 'duplicate';
+
+export interface RequestStats {
+	format?: WebhookFormat;
+	verifiedBy: Array<'ipAllowList' | 'basicAuth' | 'checksum'>;
+	requestId: string | null;
+	isRetry: boolean;
+	received: number;
+	notEvents: number;
+	filtered: number;
+	duplicates: number;
+}
+
+export type Outcome =
+	| { action: 'reject'; status: 400 | 401 | 403; code: RejectCode; message: string; stats: RequestStats }
+	| { action: 'acknowledge'; reason: AcknowledgeReason; stats: RequestStats }
+	| { action: 'run'; items: IDataObject[]; stats: RequestStats };
+
+/** Keys in the node's static data. */
+export const STATIC_KEYS = {
+	requestIds: 'recentRequestIds',
+	eventKeys: 'recentEventKeys',
+} as const;
+
+const REJECTIONS: Record<RejectCode, { status: 400 | 401 | 403; message: string }> = {
+	ip_not_allowed: { status: 403, message: 'The client IP address is not on the allow-list.' },
+	basic_auth_failed: { status: 401, message: 'Basic authentication failed.' },
+	missing_signature_headers: { status: 401, message: 'Signature headers are missing.' },
+	invalid_checksum: { status: 401, message: 'The checksum does not match.' },
+	scheme_not_configured: { status: 401, message: 'The credential has no secret for this webhook format.' },
+	unparseable_date: { status: 401, message: 'The signed date cannot be parsed, so the replay window cannot be checked.' },
+	stale_date: { status: 401, message: 'The signed date is older than the replay window allows.' },
+	future_date: { status: 401, message: 'The signed date lies too far in the future.' },
+	invalid_json: { status: 400, message: 'The body is not valid JSON.' },
+	invalid_base64: { status: 400, message: 'The form field p is not valid base64.' },
+	missing_payload: { status: 400, message: 'The form body has no field p.' },
+	not_events: { status: 400, message: 'The body holds no event objects.' },
+};
+
+function header(headers: RequestHeaders, name: string): string | undefined {
+	const value = headers[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+type Verification =
+	| { state: 'verified' | 'unverified' | 'absent' }
+	| { state: 'rejected'; code: RejectCode; missing?: string[] };
+
+/**
+ * Checksum and replay window for the request's format. `absent` means the format's secret is
+ * configured but the request carries none of its headers: acceptable only for an event-less
+ * test call, which the caller decides after parsing.
+ */
+function verifyChecksum(
+	format: WebhookFormat,
+	headers: RequestHeaders,
+	secrets: WebhookSecrets,
+	maxAgeSeconds: number | null,
+	nowMs: number,
+): Verification {
+	const anyConfigured = secrets.newPanelSecret !== undefined || secrets.legacy !== undefined;
+	if (!anyConfigured) return { state: 'unverified' };
+
+	const required =
+		format === 'legacy'
+			? [LEGACY_HEADERS.checksum, LEGACY_HEADERS.timestamp, LEGACY_HEADERS.microtime]
+			: [NEW_PANEL_HEADERS.checksum, NEW_PANEL_HEADERS.date, NEW_PANEL_HEADERS.requestId];
+	const missing = required.filter((name) => !header(headers, name));
+	if (missing.length === required.length) return { state: 'absent' };
+
+	const configured = format === 'legacy' ? secrets.legacy !== undefined : secrets.newPanelSecret !== undefined;
+	if (!configured) return { state: 'rejected', code: 'scheme_not_configured' };
+	if (missing.length > 0) return { state: 'rejected', code: 'missing_signature_headers', missing };
+
+	const provided = header(headers, format === 'legacy' ? LEGACY_HEADERS.checksum : NEW_PANEL_HEADERS.checksum) as string;
+	const matches =
+		format === 'legacy'
+			? checksumMatches(
+					LEGACY_CHECKSUM,
+					{
+						timestamp: header(headers, LEGACY_HEADERS.timestamp),
+						microtime: header(headers, LEGACY_HEADERS.microtime),
+						panelName: secrets.legacy?.panelName,
+						secret: secrets.legacy?.secret,
+					},
+					provided,
+				)
+			: checksumMatches(
+					NEW_PANEL_CHECKSUM,
+					{
+						secret: secrets.newPanelSecret,
+						date: header(headers, NEW_PANEL_HEADERS.date),
+						requestId: header(headers, NEW_PANEL_HEADERS.requestId),
+					},
+					provided,
+				);
+	if (!matches) return { state: 'rejected', code: 'invalid_checksum' };
+
+	if (maxAgeSeconds !== null) {
+		const dateHeader = header(headers, format === 'legacy' ? LEGACY_HEADERS.timestamp : NEW_PANEL_HEADERS.date) as string;
+		const window = checkReplayWindow(dateHeader, nowMs, maxAgeSeconds);
+		if (!window.ok) return { state: 'rejected', code: window.reason };
+	}
+	return { state: 'verified' };
+}
+
+function reject(code: RejectCode, stats: RequestStats, missing?: string[]): Outcome {
+	const { status, message } = REJECTIONS[code];
+	return { action: 'reject', status, code, message: missing ? `${message} Missing: ${missing.join(', ')}.` : message, stats };
+}
+
+interface Deduplication {
+	requestIds: RecentKeys;
+	eventKeys: RecentKeys;
+}
+
+function loadDeduplication(staticData: IDataObject): Deduplication {
+	return {
+		requestIds: new RecentKeys(DEDUPE_CAPACITY, staticData[STATIC_KEYS.requestIds]),
+		eventKeys: new RecentKeys(DEDUPE_CAPACITY, staticData[STATIC_KEYS.eventKeys]),
+	};
+}
+
+/** One assignment per list, so n8n's static-data proxy marks the data as changed and saves it. */
+function saveDeduplication(staticData: IDataObject, dedupe: Deduplication): void {
+	staticData[STATIC_KEYS.requestIds] = dedupe.requestIds.toJSON() as unknown as IDataObject;
+	staticData[STATIC_KEYS.eventKeys] = dedupe.eventKeys.toJSON() as unknown as IDataObject;
+}
+
+export function processWebhookRequest(
+	request: WebhookRequest,
+	settings: TriggerSettings,
+	secrets: WebhookSecrets,
+	staticData: IDataObject,
+	nowMs: number,
+): Outcome {
+	const { headers } = request;
+	const stats: RequestStats = {
+		verifiedBy: [],
+		requestId: null,
+		isRetry: false,
+		received: 0,
+		notEvents: 0,
+		filtered: 0,
+		duplicates: 0,
+	};
+
+	if (settings.ipAllowList !== null) {
+		const clientIp = resolveClientIp(request.remoteAddress, headers['x-forwarded-for'], settings.trustedProxyHops);
+		if (!isIpAllowed(clientIp, settings.ipAllowList)) return reject('ip_not_allowed', stats);
+		stats.verifiedBy.push('ipAllowList');
+	}
+
+	if (secrets.basicAuth !== undefined) {
+		if (!basicAuthMatches(secrets.basicAuth, header(headers, 'authorization'))) {
+			return reject('basic_auth_failed', stats);
+		}
+		stats.verifiedBy.push('basicAuth');
+	}
+
+	const format = detectFormat(headers, request.contentType ?? header(headers, 'content-type'));
+	stats.format = format;
+	const verification = verifyChecksum(format, headers, secrets, settings.maxAgeSeconds, nowMs);
+	if (verification.state === 'rejected') return reject(verification.code, stats, verification.missing);
+	if (verification.state === 'verified') stats.verifiedBy.push('checksum');
+
+	stats.requestId =
+		header(headers, format === 'legacy' ? LEGACY_HEADERS.checksum : NEW_PANEL_HEADERS.requestId) ?? null;
+	const repeatBatch = header(headers, LEGACY_HEADERS.batchType)?.toUpperCase() === LEGACY_REPEAT_BATCH;
+
+	const body = parseWebhookBody(format, request.rawBody, request.parsedBody);
+	// An unsigned request to a protected webhook learns nothing about its body.
+	if (!body.ok) return reject(verification.state === 'absent' ? 'missing_signature_headers' : body.error, stats);
+	stats.received = body.objects.length;
+	stats.notEvents = body.ignoredElements;
+
+	const dedupe = settings.deduplicate ? loadDeduplication(staticData) : undefined;
+	const requestSeen =
+		dedupe !== undefined && stats.requestId !== null && dedupe.requestIds.has(stats.requestId);
+	stats.isRetry = repeatBatch || requestSeen;
+	const context = { requestId: stats.requestId, isRetry: stats.isRetry };
+
+	const selected: NormalisedEvent[] = [];
+	for (const object of body.objects) {
+		const event = normaliseEvent(object, context);
+		if (event === undefined) {
+			stats.notEvents++;
+			continue;
+		}
+		if (event.event === 'other' ? !settings.includeUnknown : !settings.events.has(event.event)) {
+			stats.filtered++;
+			continue;
+		}
+		if (dedupe !== undefined) {
+			const key = eventKey(event);
+			// Without a key an event cannot be told apart, so in a batch seen before it counts as seen.
+			const fresh = key === undefined ? !requestSeen : dedupe.eventKeys.add(key);
+			if (!fresh) {
+				stats.duplicates++;
+				continue;
+			}
+		}
+		selected.push(event);
+	}
+
+	const eventCount = stats.received - stats.notEvents;
+	if (eventCount === 0) {
+		// Empty or event-less: the panel's Test call. Only a verified (or unprotected) one may run.
+		if (!settings.runOnTestCalls || verification.state === 'absent') {
+			return { action: 'acknowledge', reason: 'test_call', stats };
+		}
+		const testCall = { event: 'testCall', format, requestId: stats.requestId, receivedAt: isoStringFromEpochMs(nowMs) };
+		return { action: 'run', items: [testCall], stats };
+	}
+	if (verification.state === 'absent') return reject('missing_signature_headers', stats);
+
+	if (dedupe !== undefined) {
+		if (stats.requestId !== null) dedupe.requestIds.add(stats.requestId);
+		saveDeduplication(staticData, dedupe);
+	}
+	if (selected.length === 0) {
+		return { action: 'acknowledge', reason: stats.duplicates > 0 ? 'duplicate' : 'no_selected_events', stats };
+	}
+	const items = settings.output === 'raw' ? selected.map((event) => event.raw) : selected;
+	return { action: 'run', items, stats };
+}

@@ -1,0 +1,44 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { DEFAULT_MAX_AGE_HOURS } from './constants';
+import { parseAllowList } from './ipAllowList';
+import { EVENT_DEFINITIONS, type EmailLabsEvent } from './normaliseEvent';
+import type { TriggerSettings } from './processRequest';
+
+export type SettingsResult = { ok: true; settings: TriggerSettings } | { ok: false; message: string };
+
+const KNOWN_EVENTS = new Set<string>(EVENT_DEFINITIONS.map((definition) => definition.event));
+
+/** Turns the node's parameters into pipeline settings; an invalid IP allow-list is a configuration error. */
+export function readTriggerSettings(events: unknown, output: unknown, options: IDataObject): SettingsResult {
+	const selected = new Set<EmailLabsEvent>();
+	if (Array.isArray(events)) {
+		for (const event of events) if (typeof event === 'string' && KNOWN_EVENTS.has(event)) selected.add(event as EmailLabsEvent);
+	}
+
+	let ipAllowList: TriggerSettings['ipAllowList'] = null;
+	if (typeof options.ipAllowList === 'string' && options.ipAllowList.trim() !== '') {
+		const parsed = parseAllowList(options.ipAllowList);
+		if (parsed.invalid.length > 0) {
+			return { ok: false, message: `IP Allow-List has invalid entries: ${parsed.invalid.join(', ')}` };
+		}
+		ipAllowList = parsed.ranges;
+	}
+
+	const hours = typeof options.replayWindowHours === 'number' ? options.replayWindowHours : DEFAULT_MAX_AGE_HOURS;
+	const hops = typeof options.proxyHops === 'number' ? Math.max(1, Math.trunc(options.proxyHops)) : 1;
+
+	return {
+		ok: true,
+		settings: {
+			events: selected,
+			includeUnknown: options.includeUnknownEvents === true,
+			output: output === 'raw' ? 'raw' : 'normalised',
+			runOnTestCalls: options.runOnTestCalls === true,
+			deduplicate: options.deduplicate !== false,
+			maxAgeSeconds: hours > 0 ? hours * 3600 : null,
+			ipAllowList,
+			trustedProxyHops: options.behindProxy === true ? hops : 0,
+		},
+	};
+}
