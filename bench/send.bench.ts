@@ -1,0 +1,69 @@
+/**
+ * `npm run bench:send`: 1,000 items through Email → Send Template in n8n's execution engine against
+ * the fake EmailLabs server with 20 ms of latency per request, batched (our default) versus one
+ * API call per item (how n8n's built-in email nodes send), measured in the same run.
+ */
+import { jsonItems, runEmailLabs } from '../test/action/runEmailLabs';
+import { emailLabs, legacySendAnswer } from '../test/support/emailLabsWire';
+import { FakeServer } from '../test/support/fakeServer';
+
+const ITEMS = 1000;
+const LATENCY_MS = 20;
+
+const parameters = (batching: boolean) => ({
+	resource: 'email',
+	operation: 'sendTemplate',
+	smtpAccount: '1.acme.smtp',
+	fromEmail: 'hello@acme.pl',
+	toEmail: '={{ $json.email }}',
+	subject: 'Welcome {{ firstName }}',
+	templateId: 'tpl-42',
+	variablesMode: 'keyValue',
+	variablesUi: { variable: [{ name: 'firstName', value: '={{ $json.name }}' }] },
+	options: { batching },
+});
+
+async function measure(server: FakeServer, batching: boolean) {
+	server.reset();
+	server.on('POST', '/api/sendmail_templates', emailLabs('legacy', legacySendAnswer));
+	const items = jsonItems(...Array.from({ length: ITEMS }, (_, i) => ({ email: `user${i}@example.com`, name: `User ${i}` })));
+	const started = process.hrtime.bigint();
+	const result = await runEmailLabs({ api: 'legacy', server, parameters: parameters(batching), items });
+	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	if (result.error) throw new Error(`run failed: ${result.error.message}`);
+	const ids = new Set(result.items.map((item) => item.json.messageId));
+	if (result.items.length !== ITEMS || ids.size !== ITEMS) throw new Error('every item must get its own Message ID');
+	return { ms, requests: server.requests.length };
+}
+
+async function main() {
+	const server = await FakeServer.start({ latencyMs: LATENCY_MS });
+	try {
+		await measure(server, true); // warm-up: module loading, JIT
+		const batched = await measure(server, true);
+		const perItem = await measure(server, false);
+		const speedup = perItem.ms / batched.ms;
+		console.log(`items: ${ITEMS}, simulated latency: ${LATENCY_MS} ms per request`);
+		console.log(`batched:  ${batched.requests} requests, ${batched.ms.toFixed(0)} ms`);
+		console.log(`per item: ${perItem.requests} requests, ${perItem.ms.toFixed(0)} ms`);
+		console.log(`requests ratio: ${(perItem.requests / batched.requests).toFixed(0)}x fewer, wall time: ${speedup.toFixed(1)}x faster`);
+		console.log(
+			JSON.stringify({
+				bench: 'send',
+				items: ITEMS,
+				requests: batched.requests,
+				perItemRequests: perItem.requests,
+				batchedMs: Math.round(batched.ms),
+				perItemMs: Math.round(perItem.ms),
+				speedup: Number(speedup.toFixed(1)),
+			}),
+		);
+	} finally {
+		await server.close();
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
