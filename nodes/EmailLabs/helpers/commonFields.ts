@@ -31,3 +31,7 @@ export function legacyFilter(filters: Record<string, string | number | Date | un
 		.map(([field, value]) => `${field}::${value instanceof Date ? toLegacyFilterTime(value) : value}`);
 	return pairs.length ? { filter: pairs.join('|') } : {};
 }
+
+export function filtersCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add Filter', default: {}, options };
+}

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { dateRangeFields, legacyFilter, smtpAccountField } from '../../helpers/commonFields';
+import { dateRangeFields, filtersCollection, legacyFilter, smtpAccountField } from '../../helpers/commonFields';
 import { executeEachItem } from '../../helpers/executeItems';
 import { requireGeneration } from '../../helpers/generation';
 import { listProperties, readPage } from '../../helpers/listing';
@@ -10,34 +10,27 @@ import type { EmailLabsClient } from '../../transport';
 
 const properties: INodeProperties[] = [
 	...listProperties,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			...dateRangeFields,
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
-			{
-				displayName: 'Reason Name or ID',
-				name: 'reason',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getBlacklistReasons' },
-				default: '',
-				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
-			smtpAccountField(),
-			{
-				displayName: 'Source',
-				name: 'source',
-				type: 'string',
-				default: '',
-				placeholder: 'smtp',
-				description: 'How the address got on the list, e.g. smtp (automatic on a hard bounce), API, Panel, unsubscribe',
-			},
-		],
-	},
+	filtersCollection([
+		...dateRangeFields,
+		{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+		{
+			displayName: 'Reason Name or ID',
+			name: 'reason',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getBlacklistReasons' },
+			default: '',
+			description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		},
+		smtpAccountField(),
+		{
+			displayName: 'Source',
+			name: 'source',
+			type: 'string',
+			default: '',
+			placeholder: 'smtp',
+			description: 'How the address got on the list, e.g. smtp (automatic on a hard bounce), API, Panel, unsubscribe',
+		},
+	]),
 	optionsCollection(),
 ];
 

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { dateRangeFields, legacyFilter, smtpAccountField } from '../../helpers/commonFields';
+import { dateRangeFields, filtersCollection, legacyFilter, smtpAccountField } from '../../helpers/commonFields';
 import { executeEachItem } from '../../helpers/executeItems';
 import { listProperties, readPage } from '../../helpers/listing';
 import { optionsCollection } from '../../helpers/options';
@@ -12,27 +12,20 @@ import { EVENT_STATUSES } from '../event/getMany.operation';
 
 const properties: INodeProperties[] = [
 	...listProperties,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			...dateRangeFields,
-			{ displayName: 'Message ID', name: 'messageId', type: 'string', default: '' },
-			{ displayName: 'Recipient', name: 'recipient', type: 'string', placeholder: 'name@email.com', default: '' },
-			smtpAccountField(),
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				options: [{ name: 'Any', value: '' }, ...EVENT_STATUSES],
-				default: '',
-				description: 'Only messages with this final status (needs a From date with the legacy API)',
-			},
-		],
-	},
+	filtersCollection([
+		...dateRangeFields,
+		{ displayName: 'Message ID', name: 'messageId', type: 'string', default: '' },
+		{ displayName: 'Recipient', name: 'recipient', type: 'string', placeholder: 'name@email.com', default: '' },
+		smtpAccountField(),
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			options: [{ name: 'Any', value: '' }, ...EVENT_STATUSES],
+			default: '',
+			description: 'Only messages with this final status (needs a From date with the legacy API)',
+		},
+	]),
 	optionsCollection(),
 ];
 

@@ -1,24 +1,17 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { dateRangeFields, legacyFilter, smtpAccountField } from '../../helpers/commonFields';
+import { dateRangeFields, filtersCollection, legacyFilter, smtpAccountField } from '../../helpers/commonFields';
 import { checkDateRange, toDate } from '../../helpers/validation';
 import type { PhpFormValue } from '../../transport/phpForm';
 
 /** Filters shared by the event, open and click lists (legacy `filter` fields from the official library). */
 export function eventFilterCollection(withDates: boolean): INodeProperties {
-	return {
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			...(withDates ? dateRangeFields : []),
-			{ displayName: 'Message ID', name: 'messageId', type: 'string', default: '' },
-			{ displayName: 'Recipient', name: 'recipient', type: 'string', placeholder: 'name@email.com', default: '' },
-			smtpAccountField(),
-		],
-	};
+	return filtersCollection([
+		...(withDates ? dateRangeFields : []),
+		{ displayName: 'Message ID', name: 'messageId', type: 'string', default: '' },
+		{ displayName: 'Recipient', name: 'recipient', type: 'string', placeholder: 'name@email.com', default: '' },
+		smtpAccountField(),
+	]);
 }
 
 export function readEventFilters(context: IExecuteFunctions, itemIndex: number): Record<string, PhpFormValue> {

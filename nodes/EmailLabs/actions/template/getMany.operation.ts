@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { smtpAccountField } from '../../helpers/commonFields';
+import { filtersCollection, smtpAccountField } from '../../helpers/commonFields';
 import { executeEachItem } from '../../helpers/executeItems';
 import { requireGeneration } from '../../helpers/generation';
 import { listProperties, readPage } from '../../helpers/listing';
@@ -10,17 +10,10 @@ import { V2_TEMPLATE_PATH } from '../../transport/wireAssumptions';
 
 const properties: INodeProperties[] = [
 	...listProperties,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{ displayName: 'External ID', name: 'externalId', type: 'string', default: '' },
-			smtpAccountField(),
-		],
-	},
+	filtersCollection([
+		{ displayName: 'External ID', name: 'externalId', type: 'string', default: '' },
+		smtpAccountField(),
+	]),
 	optionsCollection(),
 ];
 
