@@ -6,7 +6,7 @@ export default [
 	...config,
 	{ ignores: ['dist/**', 'node_modules/**', '.e2e/**', 'coverage/**', 'gulpfile.js', 'jest.config.js'] },
 	{
-		files: ['test/**/*.ts', 'bench/**/*.ts', 'sandbox/**/*.ts', 'scripts/**/*.ts'],
+		files: ['test/**/*.ts', 'bench/**/*.ts', 'sandbox/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],
 		rules: {
 			'@n8n/community-nodes/no-restricted-globals': 'off',
 			'@n8n/community-nodes/no-restricted-imports': 'off',
