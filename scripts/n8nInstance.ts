@@ -1,0 +1,221 @@
+/**
+ * Runs the pinned n8n (provisioned by scripts/provision.mjs) with this package installed exactly as
+ * Settings → Community Nodes installs it: the packed tarball, npm-installed into
+ * `<user folder>/.n8n/nodes`. Used by `npm start` and the end-to-end tests.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..');
+export const OWNER = { email: 'owner@emaillabs.sandbox', password: 'Sandbox-Passw0rd!' };
+
+export interface Provisioned {
+	node: string;
+	n8nBin: string;
+	n8nDir: string;
+}
+
+/** Runs scripts/provision.mjs (cached after the first time) and returns where n8n and Node 24 are. */
+export function provision(): Provisioned {
+	const out = execFileSync(
+		process.execPath,
+		['--input-type=module', '-e', `import('${join(ROOT, 'scripts/provision.mjs')}').then(m => { const r = m.provision(); console.log('@@' + JSON.stringify({ ...r, n8nDir: m.N8N_DIR })); })`],
+		{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	const line = out.split('\n').find((entry) => entry.startsWith('@@'));
+	if (!line) throw new Error(`provisioning did not finish:\n${out}`);
+	process.stdout.write(out.replace(/^@@.*$/m, ''));
+	return JSON.parse(line.slice(2));
+}
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+/** `npm pack` of the built package (run `npm run build` first), as a community package would be published. */
+export function packPackage(destination: string): string {
+	mkdirSync(destination, { recursive: true });
+	const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', destination], { cwd: ROOT, encoding: 'utf8' });
+	return join(destination, out.trim().split('\n').pop()!);
+}
+
+/** What Settings → Community Nodes does: npm-install the package into `<user folder>/.n8n/nodes`. */
+export function installCommunityPackage(userFolder: string, tarball: string, node: string): void {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	if (!existsSync(join(nodesDir, 'package.json'))) writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true}\n');
+	execFileSync('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+		cwd: nodesDir,
+		stdio: 'inherit',
+		env: { ...process.env, PATH: `${dirname(node)}:${process.env.PATH}` },
+	});
+}
+
+export interface InstanceOptions {
+	provisioned: Provisioned;
+	/** Everything n8n writes (SQLite database, settings, installed package) stays below this folder. */
+	stateDir: string;
+	port: number;
+	brokerPort: number;
+	extraEnv?: Record<string, string>;
+}
+
+export function ownerPasswordHash(n8nDir: string): string {
+	// n8n ships bcryptjs; the hash lets n8n create the owner from the environment (no setup wizard).
+	const bcrypt = require(join(n8nDir, 'node_modules', 'bcryptjs'));
+	return bcrypt.hashSync(OWNER.password, 10);
+}
+
+export function n8nEnvironment(options: InstanceOptions): NodeJS.ProcessEnv {
+	const url = `http://127.0.0.1:${options.port}`;
+	const tmp = join(options.stateDir, 'tmp');
+	mkdirSync(tmp, { recursive: true });
+	return {
+		PATH: `${dirname(options.provisioned.node)}:${process.env.PATH}`,
+		HOME: options.stateDir,
+		TMPDIR: tmp,
+		N8N_USER_FOLDER: options.stateDir,
+		N8N_ENCRYPTION_KEY: 'emaillabs-sandbox-encryption-key',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PORT: String(options.port),
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: `${url}/`,
+		WEBHOOK_URL: `${url}/`,
+		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort),
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS: '1000',
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: ownerPasswordHash(options.provisioned.n8nDir),
+		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
+		GENERIC_TIMEZONE: 'UTC',
+		...options.extraEnv,
+	};
+}
+
+/** An n8n CLI command (import, publish) against the instance's database, before the server starts. */
+export function n8nCli(options: InstanceOptions, args: string[]): string {
+	return execFileSync(options.provisioned.node, [options.provisioned.n8nBin, ...args], {
+		env: { ...n8nEnvironment(options), N8N_RUNNERS_BROKER_PORT: String(options.brokerPort + 1) },
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+}
+
+export interface RunningN8n {
+	url: string;
+	process: ChildProcess;
+	logs: string[];
+	stop(): Promise<void>;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let lastError: unknown;
+	while (Date.now() < deadline) {
+		try {
+			const value = await probe();
+			if (value !== undefined) return value;
+		} catch (error) {
+			lastError = error;
+		}
+		await new Promise((resolveWait) => setTimeout(resolveWait, intervalMs));
+	}
+	throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}
+
+export async function startN8n(options: InstanceOptions, echo = false): Promise<RunningN8n> {
+	const url = `http://127.0.0.1:${options.port}`;
+	const logs: string[] = [];
+	const child = spawn(options.provisioned.node, [options.provisioned.n8nBin, 'start'], {
+		env: n8nEnvironment(options),
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
+	const collect = (chunk: Buffer) => {
+		const text = chunk.toString();
+		logs.push(text);
+		if (logs.length > 2000) logs.splice(0, logs.length - 2000);
+		if (echo) process.stdout.write(text);
+	};
+	child.stdout!.on('data', collect);
+	child.stderr!.on('data', collect);
+	let exited = false;
+	child.on('exit', () => (exited = true));
+	const stop = async () => {
+		if (exited) return;
+		await new Promise<void>((resolveStop) => {
+			const killer = setTimeout(() => {
+				try {
+					process.kill(-child.pid!, 'SIGKILL');
+				} catch {
+					// already gone
+				}
+			}, 15_000);
+			child.once('exit', () => {
+				clearTimeout(killer);
+				resolveStop();
+			});
+			try {
+				process.kill(-child.pid!, 'SIGTERM');
+			} catch {
+				clearTimeout(killer);
+				resolveStop();
+			}
+		});
+	};
+	try {
+		await waitFor('n8n readiness', async () => {
+			if (exited) throw new Error(`n8n exited:\n${logs.join('').slice(-3000)}`);
+			const response = await fetch(`${url}/healthz/readiness`);
+			return response.ok ? true : undefined;
+		}, 120_000);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { url, process: child, logs, stop };
+}
+
+/** Signs in as the owner and creates a public-API key with every scope. */
+export async function createApiKey(url: string): Promise<string> {
+	const login = await fetch(`${url}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+	});
+	if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	const scopes = (await (await fetch(`${url}/rest/api-keys/scopes`, { headers: { cookie } })).json()).data;
+	const created = await fetch(`${url}/rest/api-keys`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({ label: `emaillabs-${Date.now()}`, scopes, expiresAt: null }),
+	});
+	if (!created.ok) throw new Error(`API key creation failed: ${created.status} ${await created.text()}`);
+	return (await created.json()).data.rawApiKey;
+}
+
+export function cleanDir(dir: string): void {
+	if (existsSync(dir)) for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+}
