@@ -146,6 +146,7 @@ export class EmailLabsTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		// n8n always hands a webhook node its response object; everything after this is guarded.
 		const response = this.getResponseObject() as unknown as JsonResponse;
 		try {
 			const settings = readTriggerSettings(

@@ -1,73 +1,145 @@
 /**
- * A bounded first-in-first-out set of recently seen keys that round-trips through JSON, because
- * n8n persists a workflow's static data as JSON between requests (and between processes in queue
- * mode, so nothing may live in module-level state).
+ * A bounded first-in-first-out set of recently seen fingerprints (see fingerprint.ts) that
+ * round-trips through JSON, because n8n persists a workflow's static data as JSON between
+ * requests (and between processes in queue mode, so nothing may live in module-level state).
  *
- * Persisted form: `{ keys: string[], next: number }`, a ring buffer whose slot `next` holds the
- * oldest key once it is full. In memory a Set indexes the ring, so `has` and `add` are O(1);
- * loading builds the index once per request, O(capacity).
+ * Persisted form: `{ keys: number[], next: number }`, a ring buffer whose slot `next` holds the
+ * oldest key once it is full. The ring lives in a Float64Array. Lookups scan it natively for the
+ * first few calls (a request id is looked up once per request), then build an open-addressing
+ * hash table over another Float64Array, after which `has` and `add` are O(1) and allocate
+ * nothing: they run once per event, and a Set of 10,000 boxed numbers cost more than
+ * normalising the events. Loading is O(capacity).
  */
 
 export interface RecentKeysState {
-	keys: string[];
+	keys: number[];
 	next: number;
 }
 
-function isRecentKeysState(value: unknown): value is RecentKeysState {
-	return (
-		typeof value === 'object' &&
-		value !== null &&
-		Array.isArray((value as RecentKeysState).keys) &&
-		typeof (value as RecentKeysState).next === 'number'
-	);
-}
+/** Lookups answered by scanning the ring before the hash table is built. */
+const LINEAR_LOOKUPS = 4;
+
+/** Fingerprints are integers in [1, 2^53); 0 marks an empty table slot. */
+const isFingerprint = (value: unknown): value is number =>
+	typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
 export class RecentKeys {
-	private readonly keys: string[];
+	private readonly ring: Float64Array;
 
-	private next: number;
+	private count = 0;
 
-	private readonly index: Set<string>;
+	/** Slot of the oldest key once the ring is full. */
+	private next = 0;
 
+	private table: Float64Array | undefined;
+
+	private mask = 0;
+
+	private lookups = 0;
+
+	/** `state` is what toJSON() returned earlier; anything else starts an empty list. */
 	constructor(
 		private readonly capacity: number,
 		state?: unknown,
 	) {
-		// Oldest first. The stored array may be a static-data proxy: copy it into a plain array.
-		let ordered: string[] = [];
-		if (isRecentKeysState(state)) {
-			const stored = Array.from(state.keys).filter((key): key is string => typeof key === 'string');
-			const start = stored.length > 0 ? Math.min(Math.max(0, Math.trunc(state.next)), stored.length - 1) : 0;
-			ordered = stored.length === 0 ? stored : stored.slice(start).concat(stored.slice(0, start));
+		this.ring = new Float64Array(capacity);
+		const stored = (state as Partial<RecentKeysState> | undefined)?.keys;
+		if (!Array.isArray(stored) || stored.length === 0) return;
+		// Read the stored array once (it may be an n8n static-data proxy), then check it natively.
+		const copy = Float64Array.from(stored as ArrayLike<number>);
+		const next = Number((state as RecentKeysState).next);
+		const intact =
+			copy.length <= capacity &&
+			Number.isSafeInteger(next) &&
+			next >= 0 &&
+			next < Math.max(1, copy.length) &&
+			(next === 0 || copy.length === capacity) &&
+			copy.every(isFingerprint);
+		if (intact) {
+			this.ring.set(copy);
+			this.count = copy.length;
+			this.next = next;
+			return;
 		}
-		this.keys = ordered.length > capacity ? ordered.slice(ordered.length - capacity) : ordered;
-		this.next = 0;
-		this.index = new Set(this.keys);
+		// Damaged or resized: keep the valid keys, oldest first, at most `capacity` of the newest.
+		const oldest = Math.min(Math.max(0, Math.trunc(next) || 0), copy.length - 1);
+		const valid: number[] = [];
+		for (let i = 0; i < copy.length; i++) {
+			const key = copy[(oldest + i) % copy.length];
+			if (isFingerprint(key)) valid.push(key);
+		}
+		for (let i = Math.max(0, valid.length - capacity); i < valid.length; i++) this.add(valid[i]);
 	}
 
 	get size(): number {
-		return this.keys.length;
+		return this.count;
 	}
 
-	has(key: string): boolean {
-		return this.index.has(key);
+	has(key: number): boolean {
+		if (!isFingerprint(key)) return false;
+		if (this.table === undefined && ++this.lookups <= LINEAR_LOOKUPS) {
+			return this.ring.subarray(0, this.count).includes(key);
+		}
+		const table = this.index();
+		return table[this.slotOf(table, key)] === key;
 	}
 
-	/** Adds a key, evicting the oldest one when full. Returns false when it was already present. */
-	add(key: string): boolean {
-		if (this.index.has(key)) return false;
-		if (this.keys.length < this.capacity) {
-			this.keys.push(key);
+	/**
+	 * Adds a key, evicting the oldest one when full. Returns false when it was already present
+	 * (or is not a fingerprint, which would corrupt the table).
+	 */
+	add(key: number): boolean {
+		if (!isFingerprint(key) || this.has(key)) return false;
+		if (this.count < this.capacity) {
+			this.ring[this.count++] = key;
 		} else {
-			this.index.delete(this.keys[this.next]);
-			this.keys[this.next] = key;
+			if (this.table !== undefined) this.remove(this.table, this.ring[this.next]);
+			this.ring[this.next] = key;
 			this.next = (this.next + 1) % this.capacity;
 		}
-		this.index.add(key);
+		if (this.table !== undefined) this.table[this.slotOf(this.table, key)] = key;
 		return true;
 	}
 
 	toJSON(): RecentKeysState {
-		return { keys: this.keys, next: this.next };
+		return { keys: Array.from(this.ring.subarray(0, this.count)), next: this.next };
+	}
+
+	private index(): Float64Array {
+		if (this.table !== undefined) return this.table;
+		let size = 8;
+		while (size < this.capacity * 2) size *= 2;
+		const table = new Float64Array(size);
+		this.mask = size - 1;
+		for (let i = 0; i < this.count; i++) table[this.slotOf(table, this.ring[i])] = this.ring[i];
+		this.table = table;
+		return table;
+	}
+
+	/** The slot holding `key`, or the empty slot where it would go (linear probing). */
+	private slotOf(table: Float64Array, key: number): number {
+		let slot = (key >>> 0) & this.mask;
+		while (table[slot] !== 0 && table[slot] !== key) slot = (slot + 1) & this.mask;
+		return slot;
+	}
+
+	/** Deletion by backward shift, so no tombstones accumulate. */
+	private remove(table: Float64Array, key: number): void {
+		let hole = this.slotOf(table, key);
+		if (table[hole] !== key) return;
+		let probe = hole;
+		for (;;) {
+			probe = (probe + 1) & this.mask;
+			const entry = table[probe];
+			if (entry === 0) break;
+			const home = (entry >>> 0) & this.mask;
+			// Move the entry into the hole unless its home lies cyclically in (hole, probe].
+			const homeInRange = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
+			if (!homeInRange) {
+				table[hole] = entry;
+				hole = probe;
+			}
+		}
+		table[hole] = 0;
 	}
 }

@@ -11,16 +11,16 @@ import {
 	NEW_PANEL_HEADERS,
 } from './constants';
 import { RecentKeys } from './deduplicate';
+import { fingerprint } from './fingerprint';
 import { isIpAllowed, resolveClientIp, type IpRange } from './ipAllowList';
 import {
+	EventNormaliser,
 	eventKey,
-	normaliseEvent,
 	type EmailLabsEvent,
 	type NormalisedEvent,
 } from './normaliseEvent';
 import { checkReplayWindow } from './replayWindow';
 import { detectFormat, parseWebhookBody, type RequestHeaders, type WebhookFormat } from './requestFormat';
-import { isoStringFromEpochMs } from './time';
 
 /**
  * The whole request pipeline of the trigger, free of n8n: IP allow-list, Basic auth, checksum,
@@ -117,13 +117,14 @@ function header(headers: RequestHeaders, name: string): string | undefined {
 }
 
 type Verification =
-	| { state: 'verified' | 'unverified' | 'absent' }
+	| { state: 'verified' | 'unverified' }
+	| { state: 'absent'; missing: string[] }
 	| { state: 'rejected'; code: RejectCode; missing?: string[] };
 
 /**
- * Checksum and replay window for the request's format. `absent` means the format's secret is
- * configured but the request carries none of its headers: acceptable only for an event-less
- * test call, which the caller decides after parsing.
+ * Checksum and replay window for the request's format. `absent` means a secret is configured but
+ * the request carries no checksum header: acceptable only for an event-less test call, which the
+ * caller decides after parsing.
  */
 function verifyChecksum(
 	format: WebhookFormat,
@@ -140,7 +141,8 @@ function verifyChecksum(
 			? [LEGACY_HEADERS.checksum, LEGACY_HEADERS.timestamp, LEGACY_HEADERS.microtime]
 			: [NEW_PANEL_HEADERS.checksum, NEW_PANEL_HEADERS.date, NEW_PANEL_HEADERS.requestId];
 	const missing = required.filter((name) => !header(headers, name));
-	if (missing.length === required.length) return { state: 'absent' };
+	// Without the checksum header the request is unsigned (other headers may come from a proxy).
+	if (missing.includes(required[0])) return { state: 'absent', missing };
 
 	const configured = format === 'legacy' ? secrets.legacy !== undefined : secrets.newPanelSecret !== undefined;
 	if (!configured) return { state: 'rejected', code: 'scheme_not_configured' };
@@ -182,6 +184,9 @@ function reject(code: RejectCode, stats: RequestStats, missing?: string[]): Outc
 	const { status, message } = REJECTIONS[code];
 	return { action: 'reject', status, code, message: missing ? `${message} Missing: ${missing.join(', ')}.` : message, stats };
 }
+
+/** Request ids are remembered as fingerprints, like event keys: fixed size, one code path. */
+const requestKey = (requestId: string): number => fingerprint(requestId, '', 0, '');
 
 interface Deduplication {
 	requestIds: RecentKeys;
@@ -244,23 +249,33 @@ export function processWebhookRequest(
 
 	const body = parseWebhookBody(format, request.rawBody, request.parsedBody);
 	// An unsigned request to a protected webhook learns nothing about its body.
-	if (!body.ok) return reject(verification.state === 'absent' ? 'missing_signature_headers' : body.error, stats);
-	stats.received = body.objects.length;
+	if (!body.ok) {
+		return verification.state === 'absent'
+			? reject('missing_signature_headers', stats, verification.missing)
+			: reject(body.error, stats);
+	}
+	stats.received = body.objects.length + body.ignoredElements;
 	stats.notEvents = body.ignoredElements;
 
 	const dedupe = settings.deduplicate ? loadDeduplication(staticData) : undefined;
 	const requestSeen =
-		dedupe !== undefined && stats.requestId !== null && dedupe.requestIds.has(stats.requestId);
+		dedupe !== undefined && stats.requestId !== null && dedupe.requestIds.has(requestKey(stats.requestId));
 	stats.isRetry = repeatBatch || requestSeen;
-	const context = { requestId: stats.requestId, isRetry: stats.isRetry };
+	const normaliser = new EventNormaliser({
+		requestId: stats.requestId,
+		isRetry: stats.isRetry,
+		legacy: format === 'legacy',
+	});
 
 	const selected: NormalisedEvent[] = [];
 	for (const object of body.objects) {
-		const event = normaliseEvent(object, context);
+		const event = normaliser.normalise(object);
 		if (event === undefined) {
 			stats.notEvents++;
 			continue;
 		}
+		// Unsigned events to a protected webhook: stop at the first one.
+		if (verification.state === 'absent') return reject('missing_signature_headers', stats, verification.missing);
 		if (event.event === 'other' ? !settings.includeUnknown : !settings.events.has(event.event)) {
 			stats.filtered++;
 			continue;
@@ -283,13 +298,11 @@ export function processWebhookRequest(
 		if (!settings.runOnTestCalls || verification.state === 'absent') {
 			return { action: 'acknowledge', reason: 'test_call', stats };
 		}
-		const testCall = { event: 'testCall', format, requestId: stats.requestId, receivedAt: isoStringFromEpochMs(nowMs) };
+		const testCall = { event: 'testCall', format, requestId: stats.requestId, receivedAt: new Date(nowMs).toISOString() };
 		return { action: 'run', items: [testCall], stats };
 	}
-	if (verification.state === 'absent') return reject('missing_signature_headers', stats);
-
 	if (dedupe !== undefined) {
-		if (stats.requestId !== null) dedupe.requestIds.add(stats.requestId);
+		if (stats.requestId !== null) dedupe.requestIds.add(requestKey(stats.requestId));
 		saveDeduplication(staticData, dedupe);
 	}
 	if (selected.length === 0) {

@@ -18,8 +18,8 @@ const EVENT_ARRAY_WRAPPERS = ['events', 'data', 'items', 'reports'] as const;
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 /**
- * The format decides which checksum applies, so it is read from what the sender controls the least
- * ambiguously: any X-EMAILLABS-* header or a form body means the legacy Event API.
+ * The format decides which checksum applies: any X-EMAILLABS-* header or a form body means the
+ * legacy Event API, anything else the new panel's JSON.
  */
 export function detectFormat(headers: RequestHeaders, contentType: string | undefined): WebhookFormat {
 	if (
@@ -52,8 +52,11 @@ export function unwrapEvents(decoded: unknown): ParsedBody {
 	} else {
 		return { ok: false, error: 'not_events' };
 	}
-	const objects: Array<Record<string, unknown>> = [];
-	for (const element of list) if (isPlainObject(element)) objects.push(element);
+	// Usually every element is an event object: then the parsed array itself is used, not a copy.
+	let allObjects = true;
+	for (let i = 0; i < list.length && allObjects; i++) allObjects = isPlainObject(list[i]);
+	if (allObjects) return { ok: true, objects: list as Array<Record<string, unknown>>, ignoredElements: 0 };
+	const objects = list.filter(isPlainObject);
 	return { ok: true, objects, ignoredElements: list.length - objects.length };
 }
 

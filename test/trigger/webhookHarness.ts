@@ -1,0 +1,439 @@
+/**
+ * Drives the EmailLabs Trigger through n8n's real execution contexts: an n8n-core WebhookContext
+ * (or HookContext for webhookMethods) over a real n8n-workflow Workflow, with a real HTTP request
+ * and response on a loopback node:http server.
+ *
+ * The server does what n8n's HTTP layer does around a webhook node: read the raw body, set
+ * `req.rawBody` and `req.body` like n8n's body parser (JSON parse failure = 422 before the node
+ * runs), decorate the response with express' `status()/json()/send()`, call `webhook()` and then
+ * answer as n8n's webhook helpers do for the returned value. Written from n8n's observable
+ * behaviour; no n8n code is copied.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { parse as parseQueryString } from 'node:querystring';
+
+import { HookContext, InstanceSettings, WebhookContext } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	jsonParse,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IWebhookData,
+	type IWebhookResponseData,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowActivateMode,
+} from 'n8n-workflow';
+
+import { EmailLabsTrigger } from '../../nodes/EmailLabsTrigger/EmailLabsTrigger.node';
+
+// n8n-core resolves its own copies of these packages; the harness must register into the same container.
+const coreDir = dirname(require.resolve('n8n-core'));
+const { Container } = require(require.resolve('@n8n/di', { paths: [coreDir] })) as {
+	Container: { set(token: unknown, value: unknown): void };
+};
+const { Logger } = require(require.resolve('@n8n/backend-common', { paths: [coreDir] })) as { Logger: unknown };
+const { parseIncomingMessage } = require(require.resolve('@n8n/backend-network', { paths: [coreDir] })) as {
+	parseIncomingMessage(message: IncomingMessage): void;
+};
+
+export const NODE_TYPE = 'n8n-nodes-emaillabs.emailLabsTrigger';
+export const CREDENTIAL_TYPE = 'emailLabsWebhookApi';
+const WEBHOOK_ID = '5b0c6a0e-3c1f-4c55-9a51-7f2f1c0e2e01';
+const BASE_URL = 'https://n8n.example.test';
+
+export interface LogEntry {
+	level: 'error' | 'warn' | 'info' | 'debug';
+	message: string;
+}
+
+/** n8n-core reads the logger and instance settings from its DI container. */
+class RecordingLogger {
+	constructor(readonly entries: LogEntry[]) {}
+
+	error(message: string) {
+		this.entries.push({ level: 'error', message });
+	}
+
+	warn(message: string) {
+		this.entries.push({ level: 'warn', message });
+	}
+
+	info(message: string) {
+		this.entries.push({ level: 'info', message });
+	}
+
+	debug(message: string) {
+		this.entries.push({ level: 'debug', message });
+	}
+
+	scoped() {
+		return this;
+	}
+}
+
+/** Hands out the credential data the test configured, as n8n's CredentialsHelper would after decryption. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly lookup: () => HarnessOptions['credential']) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(): Promise<never> {
+		throw new Error('not used by the trigger');
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used by the trigger');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: unknown,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.lookup();
+		if (type !== CREDENTIAL_TYPE || typeof data !== 'object' || data === null) {
+			throw new Error(`Credential of type ${type} could not be loaded`);
+		}
+		return { ...data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+class TestNodeTypes implements INodeTypes {
+	private readonly trigger = new EmailLabsTrigger();
+
+	getByName(type: string): INodeType {
+		if (type !== NODE_TYPE) throw new Error(`Unknown node type ${type}`);
+		return this.trigger;
+	}
+
+	getByNameAndVersion(type: string): INodeType {
+		return this.getByName(type);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+export interface HarnessOptions {
+	parameters?: INodeParameters;
+	/**
+	 * Credential data; null or omitted: the node has no credential selected; 'unavailable': the
+	 * node references a credential that n8n fails to load (e.g. deleted).
+	 */
+	credential?: ICredentialDataDecryptedObject | null | 'unavailable';
+	staticData?: IDataObject;
+	/** Simulates a request whose raw body n8n did not keep (e.g. skipped by the body parser). */
+	dropRawBody?: boolean;
+	/**
+	 * false (default): every request sees the same static-data object, as one n8n process holding
+	 * the workflow does. true: a JSON round-trip between requests, as n8n saving to and loading
+	 * from its database does (also proves the data is serialisable).
+	 */
+	persistStaticDataAsJson?: boolean;
+}
+
+export interface PostOptions {
+	body?: string | Buffer;
+	headers?: Record<string, string>;
+	contentType?: string | null;
+}
+
+export interface WebhookReply {
+	status: number;
+	text: string;
+	json: unknown;
+	/** Items of the execution this request started, if any. */
+	execution: INodeExecutionData[] | undefined;
+}
+
+export class WebhookHarness {
+	readonly logs: LogEntry[] = [];
+
+	/** One entry per started execution: the items the trigger emitted. */
+	readonly executions: INodeExecutionData[][] = [];
+
+	/** Executions n8n would record as failed because webhook() threw. */
+	readonly failedExecutions: unknown[] = [];
+
+	/** Whether n8n would save the static data after the last request (its proxy marks changes). */
+	lastStaticDataChanged = false;
+
+	staticData: IDataObject;
+
+	url = '';
+
+	private parameters: INodeParameters;
+
+	private credential: HarnessOptions['credential'];
+
+	private readonly nodeTypes = new TestNodeTypes();
+
+	private server: Server | undefined;
+
+	private constructor(private options: HarnessOptions) {
+		this.parameters = options.parameters ?? {};
+		this.credential = options.credential ?? null;
+		this.staticData = options.staticData ?? {};
+		const logger = new RecordingLogger(this.logs);
+		Container.set(Logger, logger);
+		Container.set(InstanceSettings, { instanceId: 'test-instance', hmacSignatureSecret: 'test' });
+	}
+
+	static async start(options: HarnessOptions = {}): Promise<WebhookHarness> {
+		const harness = new WebhookHarness(options);
+		await harness.listen();
+		return harness;
+	}
+
+	/** Changes node parameters or the credential; static data is kept, as between two n8n requests. */
+	configure(options: Omit<HarnessOptions, 'staticData'>): void {
+		if (options.parameters !== undefined) this.parameters = options.parameters;
+		if (options.credential !== undefined) this.credential = options.credential;
+		this.options = { ...this.options, ...options };
+	}
+
+	async post(options: PostOptions = {}): Promise<WebhookReply> {
+		const executionsBefore = this.executions.length;
+		const headers: Record<string, string> = { ...options.headers };
+		if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
+		const response = await fetch(this.url, {
+			method: 'POST',
+			headers,
+			body: options.body ?? '',
+		});
+		const text = await response.text();
+		let json: unknown;
+		try {
+			json = text === '' ? undefined : JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+		return {
+			status: response.status,
+			text,
+			json,
+			execution: this.executions.length > executionsBefore ? this.executions[this.executions.length - 1] : undefined,
+		};
+	}
+
+	/** Runs one of the node's webhookMethods through n8n-core's HookContext. */
+	async runWebhookMethod(
+		method: 'checkExists' | 'create' | 'delete',
+		activation: WorkflowActivateMode = 'activate',
+	): Promise<boolean> {
+		const workflow = this.createWorkflow();
+		const node = workflow.getNode('EmailLabs Trigger') as INode;
+		const additionalData = this.additionalData();
+		const webhookData = this.webhookData(workflow, additionalData, activation === 'manual');
+		const mode = activation === 'manual' ? 'manual' : 'trigger';
+		const context = new HookContext(workflow, node, additionalData, mode, activation, webhookData);
+		const trigger = this.nodeTypes.getByName(NODE_TYPE);
+		const result = await trigger.webhookMethods!.default![method].call(context);
+		this.staticData = workflow.staticData;
+		return result;
+	}
+
+	get productionUrl(): string {
+		return `${BASE_URL}/webhook/${WEBHOOK_ID}/webhook`;
+	}
+
+	get testUrl(): string {
+		return `${BASE_URL}/webhook-test/${WEBHOOK_ID}/webhook`;
+	}
+
+	async close(): Promise<void> {
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	private async listen(): Promise<void> {
+		this.server = createServer((req, res) => {
+			void this.handle(req, res);
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		const { port } = this.server.address() as AddressInfo;
+		this.url = `http://127.0.0.1:${port}/webhook/${WEBHOOK_ID}/webhook`;
+	}
+
+	private createWorkflow(): Workflow {
+		const node: INode = {
+			id: 'b7e1b3f0-0000-4000-8000-000000000001',
+			name: 'EmailLabs Trigger',
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			webhookId: WEBHOOK_ID,
+			parameters: structuredClone(this.parameters),
+			...(this.credential !== null && this.credential !== undefined
+				? { credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'EmailLabs webhook' } } }
+				: {}),
+		};
+		return new Workflow({
+			id: 'wf-emaillabs-1',
+			name: 'EmailLabs events',
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes: this.nodeTypes,
+			staticData: this.staticData,
+		});
+	}
+
+	private additionalData(request?: IncomingMessage, response?: ServerResponse): IWorkflowExecuteAdditionalData {
+		return {
+			credentialsHelper: new TestCredentialsHelper(() => this.credential),
+			webhookBaseUrl: `${BASE_URL}/webhook`,
+			webhookTestBaseUrl: `${BASE_URL}/webhook-test`,
+			webhookWaitingBaseUrl: `${BASE_URL}/webhook-waiting`,
+			formWaitingBaseUrl: `${BASE_URL}/form-waiting`,
+			restApiUrl: `${BASE_URL}/rest`,
+			instanceBaseUrl: BASE_URL,
+			variables: {},
+			httpRequest: request,
+			httpResponse: response,
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	private webhookData(
+		workflow: Workflow,
+		additionalData: IWorkflowExecuteAdditionalData,
+		isTest: boolean,
+	): IWebhookData {
+		const description = this.nodeTypes.getByName(NODE_TYPE).description.webhooks![0];
+		return {
+			httpMethod: 'POST',
+			node: 'EmailLabs Trigger',
+			path: `${WEBHOOK_ID}/webhook`,
+			webhookDescription: description,
+			workflowId: workflow.id,
+			workflowExecuteAdditionalData: additionalData,
+			webhookId: WEBHOOK_ID,
+			isTest,
+		};
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const rawBody = Buffer.concat(chunks);
+		decorateResponse(res);
+
+		// n8n's body parser: content type from n8n's own helper, then parse by type.
+		parseIncomingMessage(req);
+		const request = req as IncomingMessage & { body?: unknown };
+		if (!this.options.dropRawBody) request.rawBody = rawBody;
+		request.body = {};
+		if (rawBody.length > 0) {
+			const text = rawBody.toString((request.encoding as BufferEncoding | undefined) ?? 'utf8');
+			try {
+				if (request.contentType === 'application/json') request.body = jsonParse(text);
+				else if (request.contentType === 'application/x-www-form-urlencoded') request.body = { ...parseQueryString(text) };
+				else if (request.contentType === 'text/plain') request.body = text;
+			} catch {
+				res.status(422).json({ code: 422, message: 'Failed to parse request body' });
+				return;
+			}
+		}
+
+		const workflow = this.createWorkflow();
+		const node = workflow.getNode('EmailLabs Trigger') as INode;
+		const additionalData = this.additionalData(req, res);
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			'webhook',
+			this.webhookData(workflow, additionalData, false),
+			[],
+			null,
+		);
+
+		let result: IWebhookResponseData;
+		try {
+			result = await this.nodeTypes.getByName(NODE_TYPE).webhook!.call(context);
+		} catch (error) {
+			this.failedExecutions.push(error);
+			res.status(500).json({ code: 500, message: 'Error in workflow' });
+			return;
+		}
+		this.lastStaticDataChanged = (workflow.staticData as { __dataChanged?: boolean }).__dataChanged === true;
+		if (this.options.persistStaticDataAsJson) {
+			this.staticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		}
+
+		if (result.noWebhookResponse === true) {
+			if (!res.writableEnded) {
+				// A node that claims to have answered but did not would leave the caller hanging.
+				res.status(599).json({ harness: 'webhook() returned noWebhookResponse without answering' });
+			}
+			return;
+		}
+		if (result.workflowData === undefined) {
+			res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
+			return;
+		}
+		this.executions.push(result.workflowData[0]);
+		const responseData = this.webhookData(workflow, additionalData, false).webhookDescription.responseData;
+		if (responseData === 'noData') res.status(200).end();
+		else res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
+	}
+}
+
+type ExpressLikeResponse = ServerResponse & {
+	status(code: number): ExpressLikeResponse;
+	json(body: unknown): ExpressLikeResponse;
+	send(body: string | Buffer): ExpressLikeResponse;
+};
+
+/** The part of express' response API that webhook nodes use. */
+function decorateResponse(res: ServerResponse): asserts res is ExpressLikeResponse {
+	const response = res as ExpressLikeResponse;
+	response.status = (code: number) => {
+		response.statusCode = code;
+		return response;
+	};
+	response.json = (body: unknown) => {
+		response.setHeader('content-type', 'application/json; charset=utf-8');
+		response.end(JSON.stringify(body));
+		return response;
+	};
+	response.send = (body: string | Buffer) => {
+		response.end(body);
+		return response;
+	};
+}
+
+export const uniqueRequestId = (): string => randomUUID();
