@@ -196,23 +196,27 @@ export async function startN8n(options: InstanceOptions, echo = false): Promise<
 	return { url, process: child, logs, stop };
 }
 
-/** Signs in as the owner and creates a public-API key with every scope. */
-export async function createApiKey(url: string): Promise<string> {
-	const login = await fetch(`${url}/rest/login`, {
+/** Signs in as the owner; returns the session cookie. */
+export async function login(url: string): Promise<string> {
+	const response = await fetch(`${url}/rest/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
 	});
-	if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-	const scopes = (await (await fetch(`${url}/rest/api-keys/scopes`, { headers: { cookie } })).json()).data;
+	if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+	return (response.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+/** Creates a public-API key with every scope for the owner. */
+export async function createApiKey(url: string, cookie: string): Promise<string> {
+	const scopes = ((await (await fetch(`${url}/rest/api-keys/scopes`, { headers: { cookie } })).json()) as { data: string[] }).data;
 	const created = await fetch(`${url}/rest/api-keys`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', cookie },
 		body: JSON.stringify({ label: `emaillabs-${Date.now()}`, scopes, expiresAt: null }),
 	});
 	if (!created.ok) throw new Error(`API key creation failed: ${created.status} ${await created.text()}`);
-	return (await created.json()).data.rawApiKey;
+	return ((await created.json()) as { data: { rawApiKey: string } }).data.rawApiKey;
 }
 
 export function cleanDir(dir: string): void {

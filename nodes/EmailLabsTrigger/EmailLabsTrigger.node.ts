@@ -5,7 +5,9 @@ import {
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
+	type IExecuteFunctions,
 	type IHookFunctions,
+	type INodeExecutionData,
 	type INodeCredentialTestResult,
 	type INodeType,
 	type INodeTypeDescription,
@@ -15,7 +17,7 @@ import {
 
 import { triggerPanel, triggerProperties } from './description';
 import { checkWebhookCredential, secretsFromCredential, WEBHOOK_CREDENTIAL_TYPE } from './helpers/credential';
-import { processWebhookRequest, type Outcome } from './helpers/processRequest';
+import { processWebhookRequest, recordSeenEvents, type Outcome } from './helpers/processRequest';
 import { readTriggerSettings } from './helpers/settings';
 
 /** Where create() records the URL that was handed to the user, in the node's static data. */
@@ -144,6 +146,28 @@ export class EmailLabsTrigger implements INodeType {
 			},
 		},
 	};
+
+	/**
+	 * n8n runs a webhook node's execute() as the first step of the execution its webhook() started.
+	 * That is where the events are recorded for de-duplication: n8n persists static data changed
+	 * during an execution, but not what webhook() changes. The items pass through unchanged.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const settings = readTriggerSettings(
+			this.getNodeParameter('events', 0, []),
+			this.getNodeParameter('output', 0, 'normalised'),
+			this.getNodeParameter('options', 0, {}) as IDataObject,
+		);
+		if (settings.ok && settings.settings.deduplicate) {
+			recordSeenEvents(
+				this.getWorkflowStaticData('node'),
+				items.map((item) => item.json),
+				settings.settings.output,
+			);
+		}
+		return [items];
+	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		// n8n always hands a webhook node its response object; everything after this is guarded.

@@ -15,6 +15,7 @@ import {
 	createApiKey,
 	freePort,
 	installCommunityPackage,
+	login,
 	n8nCli,
 	packPackage,
 	provision,
@@ -30,6 +31,7 @@ const PANEL_NAME = 'sandbox';
 let sandbox: Sandbox;
 let n8n: RunningN8n;
 let apiKey: string;
+let cookie: string;
 let options: InstanceOptions;
 
 const workflows = exampleWorkflows();
@@ -103,7 +105,13 @@ beforeAll(async () => {
 	n8nCli(options, ['publish:workflow', `--id=${welcome.id}`]);
 	n8nCli(options, ['publish:workflow', `--id=${cleanup.id}`]);
 	n8n = await startN8n(options);
-	apiKey = await createApiKey(n8n.url);
+	cookie = await login(n8n.url);
+	apiKey = await createApiKey(n8n.url, cookie);
+	// Activation at boot is asynchronous: wait until both production webhooks answer.
+	await waitFor('the production webhooks', async () => {
+		const trigger = await fetch(triggerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+		return trigger.status === 200 ? true : undefined;
+	}, 60_000);
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -114,10 +122,10 @@ afterAll(async () => {
 describe('the package in a real n8n', () => {
 	it('is loaded from the community-nodes folder with both nodes and both credentials', async () => {
 		// The editor's type catalogues: every installed node and credential type is listed by name.
-		const nodeTypes = await (await fetch(`${n8n.url}/types/nodes.json`)).text();
+		const nodeTypes = await (await fetch(`${n8n.url}/types/nodes.json`, { headers: { cookie } })).text();
 		expect(nodeTypes).toContain('"n8n-nodes-emaillabs.emailLabs"');
 		expect(nodeTypes).toContain('"n8n-nodes-emaillabs.emailLabsTrigger"');
-		const credentialTypes = await (await fetch(`${n8n.url}/types/credentials.json`)).text();
+		const credentialTypes = await (await fetch(`${n8n.url}/types/credentials.json`, { headers: { cookie } })).text();
 		expect(credentialTypes).toContain('"emailLabsApi"');
 		expect(credentialTypes).toContain('"emailLabsWebhookApi"');
 		expect(n8n.logs.join('')).not.toMatch(/n8n-nodes-emaillabs[^\n]*(failed|error)/i);
@@ -172,10 +180,12 @@ describe('the package in a real n8n', () => {
 		expect(forged.status).toBe(401);
 
 		const headers = signedJsonHeaders('req-e2e-once');
-		const first = await fetch(triggerUrl(), { method: 'POST', headers, body: JSON.stringify([hardBounce('once@example.com', 'o1@acme.example')]) });
+		const batch = JSON.stringify([hardBounce('once@example.com', 'o1@acme.example')]);
+		const first = await fetch(triggerUrl(), { method: 'POST', headers, body: batch });
 		expect(first.status).toBe(200);
 		await settledExecutions(cleanup.id, before + 1);
-		const again = await fetch(triggerUrl(), { method: 'POST', headers, body: JSON.stringify([hardBounce('once@example.com', 'o1@acme.example')]) });
+		// EmailLabs' retry: the same batch, the same Request-Id (n8n saved what the first run recorded).
+		const again = await fetch(triggerUrl(), { method: 'POST', headers, body: batch });
 		expect(again.status).toBe(200);
 		await new Promise((resolveWait) => setTimeout(resolveWait, 1500));
 		expect(await executions(cleanup.id)).toHaveLength(before + 1);

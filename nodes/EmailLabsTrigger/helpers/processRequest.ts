@@ -311,3 +311,22 @@ export function processWebhookRequest(
 	const items = settings.output === 'raw' ? selected.map((event) => event.raw) : selected;
 	return { action: 'run', items, stats };
 }
+
+/**
+ * Records the events of a run as seen. n8n saves a workflow's static data when an execution ends,
+ * never after webhook(): what webhook() writes is lost once its request is answered (and a queue-mode
+ * worker loads static data afresh anyway). So the execution a webhook starts calls this, through the
+ * trigger's execute(), and the next retry of the batch finds its events.
+ */
+export function recordSeenEvents(staticData: IDataObject, items: IDataObject[], output: TriggerSettings['output']): void {
+	const dedupe = loadDeduplication(staticData);
+	const normaliser = new EventNormaliser({ requestId: null, isRetry: false, legacy: false });
+	for (const json of items) {
+		const event = output === 'raw' ? normaliser.normalise(json) : (json as unknown as NormalisedEvent);
+		if (event === undefined || typeof event.status !== 'string') continue;
+		if (typeof event.requestId === 'string') dedupe.requestIds.add(requestKey(event.requestId));
+		const key = eventKey(event);
+		if (key !== undefined) dedupe.eventKeys.add(key);
+	}
+	saveDeduplication(staticData, dedupe);
+}
