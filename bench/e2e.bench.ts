@@ -5,7 +5,7 @@
  * Ratios: EmailLabs Trigger / Webhook for latency, Webhook / EmailLabs Trigger for throughput.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -20,7 +20,7 @@ import {
 	waitFor,
 } from '../scripts/n8nInstance';
 
-const REQUESTS = 500;
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
 const EVENTS_PER_REQUEST = 10;
 const CONCURRENCY = 8;
 const SECRET = 'bench-webhook-secret';
@@ -41,8 +41,8 @@ const workflows = [
 				typeVersion: 1,
 				position: [0, 0],
 				webhookId: TRIGGER_WEBHOOK_ID,
-				parameters: { events: ['delivered', 'hardBounce', 'softBounce', 'opened', 'clicked'] },
-				credentials: { emailLabsWebhookApi: { id: 'benchWebhookCred', name: 'Bench webhook' } },
+				parameters: { events: ['delivered', 'hardBounce', 'softBounce', 'opened', 'clicked'], options: JSON.parse(process.env.BENCH_TRIGGER_OPTIONS ?? '{}') },
+				...(process.env.BENCH_NO_CREDENTIAL ? {} : { credentials: { emailLabsWebhookApi: { id: 'benchWebhookCred', name: 'Bench webhook' } } }),
 			},
 			noOp('trigger'),
 		],
@@ -172,6 +172,7 @@ async function main() {
 		);
 	} finally {
 		await n8n.stop();
+		rmSync(runDir, { recursive: true, force: true });
 	}
 }
 

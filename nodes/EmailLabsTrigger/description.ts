@@ -3,10 +3,11 @@ import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { DEFAULT_MAX_AGE_HOURS } from './helpers/constants';
 import { EVENT_DEFINITIONS } from './helpers/normaliseEvent';
 
+// Notices are shown as plain text (n8n strips the markup), so the steps are written as sentences.
 const SETUP_STEPS =
-	'EmailLabs has no API to register webhooks: copy this node\'s <b>Production URL</b> (under "Webhook URLs" above) into EmailLabs yourself, and activate the workflow first, because EmailLabs tests the URL when you save.<br /><br />' +
-	'<b>New panel</b>: Account → Settings → Webhooks → add a webhook on the delivery reports channel → URL: the Production URL → Generate SecretKey → paste it into the EmailLabs Webhook credential → Test → Save (EmailLabs saves only after its Test gets HTTP 200).<br />' +
-	'<b>Old panel</b>: Administrator → API → Event API (Webhooks) settings → Status: On → URL: the Production URL → Save; put the panel name and secret key into the credential.<br /><br />' +
+	'EmailLabs has no API to register webhooks: activate the workflow, then copy this node\'s Production URL (Webhook URLs above) into EmailLabs yourself. ' +
+	'New panel: Account → Settings → Webhooks → delivery reports channel → URL → Generate SecretKey → paste it into the EmailLabs Webhook credential → Test → Save (EmailLabs saves only after its Test gets HTTP 200). ' +
+	'Old panel: Administrator → API → Event API → Status: On → URL → Save, and put the panel name and secret key into the credential. ' +
 	'Delivered (ok) events are off by default: ask EmailLabs support (bok@emaillabs.pl) to enable them.';
 
 const SECURITY_NOTICE =

@@ -4,7 +4,7 @@
  * n8n CLI. Everything runs on 127.0.0.1 and free ports, and is stopped afterwards.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startSandbox, type Sandbox } from '../../sandbox/server';
@@ -30,6 +30,7 @@ const PANEL_NAME = 'sandbox';
 
 let sandbox: Sandbox;
 let n8n: RunningN8n;
+let runDir: string;
 let apiKey: string;
 let cookie: string;
 let options: InstanceOptions;
@@ -87,7 +88,7 @@ const hardBounce = (email: string, messageId: string) => ({
 
 beforeAll(async () => {
 	const provisioned = provision();
-	const runDir = join(ROOT, '.e2e', 'runs', `flows-${process.pid}`);
+	runDir = join(ROOT, '.e2e', 'runs', `flows-${process.pid}`);
 	cleanDir(runDir);
 	const port = await freePort();
 	options = { provisioned, stateDir: join(runDir, 'n8n'), port, brokerPort: await freePort() };
@@ -116,6 +117,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await n8n?.stop();
+	if (runDir) rmSync(runDir, { recursive: true, force: true });
 	await sandbox?.close();
 });
 
