@@ -223,3 +223,46 @@ export function cleanDir(dir: string): void {
 	if (existsSync(dir)) for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
 }
+
+export interface ExampleInstance {
+	n8n: RunningN8n;
+	options: InstanceOptions;
+	runDir: string;
+}
+
+/**
+ * A fresh n8n under `.e2e/runs/<name>-<pid>` with the packed package installed, the example
+ * credentials and workflows imported (pointing at `sandboxUrl`), the given workflows published,
+ * and the server started. `dispose()` it with stopExampleInstance().
+ */
+export async function startExampleInstance(opts: {
+	name: string;
+	sandboxUrl: string;
+	publish: string[];
+	port?: number;
+}): Promise<ExampleInstance> {
+	// Loaded here, not at the top: examples.ts imports ROOT from this module.
+	const { materialiseExamples } = require('./examples') as typeof import('./examples');
+	const provisioned = provision();
+	const runDir = join(ROOT, '.e2e', 'runs', `${opts.name}-${process.pid}`);
+	cleanDir(runDir);
+	const options: InstanceOptions = {
+		provisioned,
+		stateDir: join(runDir, 'n8n'),
+		port: opts.port ?? (await freePort()),
+		brokerPort: await freePort(),
+	};
+	if (!existsSync(join(ROOT, 'dist', 'nodes', 'EmailLabs', 'EmailLabs.node.js'))) throw new Error('run `npm run build` first');
+	installCommunityPackage(options.stateDir, packPackage(join(runDir, 'pack')), provisioned.node);
+	const { credentialsFile, workflowsDir } = materialiseExamples(opts.sandboxUrl, join(runDir, 'examples'));
+	n8nCli(options, ['import:credentials', `--input=${credentialsFile}`]);
+	n8nCli(options, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
+	for (const id of opts.publish) n8nCli(options, ['publish:workflow', `--id=${id}`]);
+	return { n8n: await startN8n(options), options, runDir };
+}
+
+export async function stopExampleInstance(instance: ExampleInstance | undefined): Promise<void> {
+	if (!instance) return;
+	await instance.n8n.stop();
+	rmSync(instance.runDir, { recursive: true, force: true });
+}

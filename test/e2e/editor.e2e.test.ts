@@ -3,22 +3,18 @@
  * downloaded): the example workflow opens, the EmailLabs Trigger shows its production URL and the
  * EmailLabs setup steps, and the EmailLabs node's operations render. Screenshots go to docs/.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { exampleWorkflows, materialiseExamples } from '../../scripts/examples';
+import { exampleWorkflows } from '../../scripts/examples';
 import {
 	ROOT,
-	cleanDir,
-	freePort,
-	installCommunityPackage,
 	login,
-	n8nCli,
-	packPackage,
-	provision,
-	startN8n,
+	startExampleInstance,
+	stopExampleInstance,
+	type ExampleInstance,
 	type RunningN8n,
 } from '../../scripts/n8nInstance';
 
@@ -28,23 +24,16 @@ const DOCS = join(ROOT, 'docs');
 const cleanup = exampleWorkflows().find((workflow) => workflow.nodes.some((node) => node.type === 'n8n-nodes-emaillabs.emailLabsTrigger'))!;
 const triggerWebhookId = cleanup.nodes.find((node) => node.type === 'n8n-nodes-emaillabs.emailLabsTrigger')!.webhookId!;
 
+let instance: ExampleInstance;
 let n8n: RunningN8n;
-let runDir: string;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
 	if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM} (Debian package "chromium"; .ci/run installs it)`);
-	const provisioned = provision();
-	runDir = join(ROOT, '.e2e', 'runs', `editor-${process.pid}`);
-	cleanDir(runDir);
-	const options = { provisioned, stateDir: join(runDir, 'n8n'), port: await freePort(), brokerPort: await freePort() };
-	installCommunityPackage(options.stateDir, packPackage(join(runDir, 'pack')), provisioned.node);
-	const { credentialsFile, workflowsDir } = materialiseExamples('http://127.0.0.1:9', join(runDir, 'examples'));
-	n8nCli(options, ['import:credentials', `--input=${credentialsFile}`]);
-	n8nCli(options, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
-	n8nCli(options, ['publish:workflow', `--id=${cleanup.id}`]);
-	n8n = await startN8n(options);
+	// The credentials point at a closed port: this test only looks at the editor.
+	instance = await startExampleInstance({ name: 'editor', sandboxUrl: 'http://127.0.0.1:9', publish: [cleanup.id] });
+	n8n = instance.n8n;
 	const cookie = await login(n8n.url);
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,
@@ -59,8 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await browser?.close();
-	await n8n?.stop();
-	if (runDir) rmSync(runDir, { recursive: true, force: true });
+	await stopExampleInstance(instance);
 });
 
 async function openNode(name: string) {
@@ -97,7 +85,7 @@ describe('the n8n editor', () => {
 			await ndv.getByText(label, { exact: true }).first().waitFor({ timeout: 15_000 });
 		}
 		// Selected options are shown as input values, not as text.
-		const values = await ndv.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+		const values = await ndv.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
 		expect(values).toEqual(expect.arrayContaining(['Blacklist', 'Add']));
 		await page.screenshot({ path: join(DOCS, 'action-node.png') });
 	});

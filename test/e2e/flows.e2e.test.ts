@@ -4,24 +4,17 @@
  * n8n CLI. Everything runs on 127.0.0.1 and free ports, and is stopped afterwards.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { exampleWorkflows, materialiseExamples } from '../../scripts/examples';
+import { exampleWorkflows } from '../../scripts/examples';
 import {
-	ROOT,
-	cleanDir,
 	createApiKey,
 	freePort,
-	installCommunityPackage,
 	login,
-	n8nCli,
-	packPackage,
-	provision,
-	startN8n,
+	startExampleInstance,
+	stopExampleInstance,
 	waitFor,
-	type InstanceOptions,
+	type ExampleInstance,
 	type RunningN8n,
 } from '../../scripts/n8nInstance';
 
@@ -29,11 +22,10 @@ const WEBHOOK_SECRET = 'sandbox-webhook-secret';
 const PANEL_NAME = 'sandbox';
 
 let sandbox: Sandbox;
+let instance: ExampleInstance;
 let n8n: RunningN8n;
-let runDir: string;
 let apiKey: string;
 let cookie: string;
-let options: InstanceOptions;
 
 const workflows = exampleWorkflows();
 const welcome = workflows.find((workflow) => workflow.nodes.some((node) => node.type === 'n8n-nodes-base.webhook'))!;
@@ -87,25 +79,15 @@ const hardBounce = (email: string, messageId: string) => ({
 });
 
 beforeAll(async () => {
-	const provisioned = provision();
-	runDir = join(ROOT, '.e2e', 'runs', `flows-${process.pid}`);
-	cleanDir(runDir);
 	const port = await freePort();
-	options = { provisioned, stateDir: join(runDir, 'n8n'), port, brokerPort: await freePort() };
 	sandbox = await startSandbox({
 		port: 0,
 		deliveredDelayMs: 100,
 		retryDelaysMs: [500, 1000],
 		webhooks: [{ url: `http://127.0.0.1:${port}/webhook/${triggerWebhookId}/webhook`, format: 'json', secretKey: WEBHOOK_SECRET }],
 	});
-	if (!existsSync(join(ROOT, 'dist', 'nodes', 'EmailLabs', 'EmailLabs.node.js'))) throw new Error('run `npm run build` first');
-	installCommunityPackage(options.stateDir, packPackage(join(runDir, 'pack')), provisioned.node);
-	const { credentialsFile, workflowsDir } = materialiseExamples(sandbox.url, join(runDir, 'examples'));
-	n8nCli(options, ['import:credentials', `--input=${credentialsFile}`]);
-	n8nCli(options, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
-	n8nCli(options, ['publish:workflow', `--id=${welcome.id}`]);
-	n8nCli(options, ['publish:workflow', `--id=${cleanup.id}`]);
-	n8n = await startN8n(options);
+	instance = await startExampleInstance({ name: 'flows', sandboxUrl: sandbox.url, publish: [welcome.id, cleanup.id], port });
+	n8n = instance.n8n;
 	cookie = await login(n8n.url);
 	apiKey = await createApiKey(n8n.url, cookie);
 	// Activation at boot is asynchronous: wait until both production webhooks answer.
@@ -116,8 +98,7 @@ beforeAll(async () => {
 }, 15 * 60_000);
 
 afterAll(async () => {
-	await n8n?.stop();
-	if (runDir) rmSync(runDir, { recursive: true, force: true });
+	await stopExampleInstance(instance);
 	await sandbox?.close();
 });
 
