@@ -27,6 +27,8 @@ async function main() {
 
 	const workflows = exampleWorkflows();
 	const cleanup = workflows.find((workflow) => workflow.nodes.some((node) => node.type.endsWith('.emailLabsTrigger')));
+	const signup = workflows.find((workflow) => workflow.nodes.some((node) => node.type === 'n8n-nodes-base.webhook'));
+	const signupPath = signup?.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')?.parameters.path;
 	const triggerNode = cleanup?.nodes.find((node) => node.type.endsWith('.emailLabsTrigger'));
 	const triggerUrl = `http://127.0.0.1:${N8N_PORT}/webhook/${triggerNode?.webhookId}/webhook`;
 
@@ -38,7 +40,7 @@ async function main() {
 		const { credentialsFile, workflowsDir } = materialiseExamples(sandbox.url, join(stateDir, 'examples'));
 		n8nCli(options, ['import:credentials', `--input=${credentialsFile}`]);
 		n8nCli(options, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
-		if (cleanup) n8nCli(options, ['publish:workflow', `--id=${cleanup.id}`]);
+		for (const workflow of [signup, cleanup]) if (workflow) n8nCli(options, ['publish:workflow', `--id=${workflow.id}`]);
 		writeFileSync(marker, new Date().toISOString());
 	}
 
@@ -69,12 +71,13 @@ async function main() {
 
   Example workflows (Overview in n8n):
 ${workflows.map((workflow) => `    - ${workflow.name}`).join('\n')}
-  "Bounce and complaint clean-up" is active: the sandbox sends its signed events to
+  The CRM signup and the clean-up examples are active; the sandbox sends its signed events to
     ${triggerUrl}
-  Try example 1: open it, click "Test workflow", then
-    curl -X POST ${n8n.url}/webhook-test/crm-signup -H 'content-type: application/json' \\
+  Try it: a signup whose address bounces
+    curl -X POST ${n8n.url}/webhook/${signupPath} -H 'content-type: application/json' \\
          -d '{"email":"jan@bounce.test","firstName":"Jan","company":"Acme"}'
-  and watch the sandbox page: the email arrives, bounces, and example 2 blacklists the address.
+  then watch the sandbox page: the welcome email arrives, bounces, and the clean-up example
+  blacklists the address and tells the CRM stand-in. Executions are listed in n8n.
 
   Ctrl-C stops everything.
 `);
