@@ -252,13 +252,18 @@ export async function startExampleInstance(opts: {
 		port: opts.port ?? (await freePort()),
 		brokerPort: await freePort(),
 	};
-	if (!existsSync(join(ROOT, 'dist', 'nodes', 'EmailLabs', 'EmailLabs.node.js'))) throw new Error('run `npm run build` first');
-	installCommunityPackage(options.stateDir, packPackage(join(runDir, 'pack')), provisioned.node);
-	const { credentialsFile, workflowsDir } = materialiseExamples(opts.sandboxUrl, join(runDir, 'examples'));
-	n8nCli(options, ['import:credentials', `--input=${credentialsFile}`]);
-	n8nCli(options, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
-	for (const id of opts.publish) n8nCli(options, ['publish:workflow', `--id=${id}`]);
-	return { n8n: await startN8n(options), options, runDir };
+	try {
+		if (!existsSync(join(ROOT, 'dist', 'nodes', 'EmailLabs', 'EmailLabs.node.js'))) throw new Error('run `npm run build` first');
+		installCommunityPackage(options.stateDir, packPackage(join(runDir, 'pack')), provisioned.node);
+		const { credentialsFile, workflowsDir } = materialiseExamples(opts.sandboxUrl, join(runDir, 'examples'));
+		n8nCli(options, ['import:credentials', `--input=${credentialsFile}`]);
+		n8nCli(options, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
+		for (const id of opts.publish) n8nCli(options, ['publish:workflow', `--id=${id}`]);
+		return { n8n: await startN8n(options), options, runDir };
+	} catch (error) {
+		rmSync(runDir, { recursive: true, force: true });
+		throw error;
+	}
 }
 
 export async function stopExampleInstance(instance: ExampleInstance | undefined): Promise<void> {
