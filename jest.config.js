@@ -6,7 +6,7 @@ module.exports = {
 	// The end-to-end suite needs a real n8n: `npm run test:e2e` (jest.e2e.config.js).
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true, diagnostics: false }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],
 	},
 	testTimeout: 30000,
 };
