@@ -17,7 +17,6 @@ import { parse as parseQueryString } from 'node:querystring';
 
 import { HookContext, InstanceSettings, WebhookContext } from 'n8n-core';
 import {
-	ICredentialsHelper,
 	jsonParse,
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -33,7 +32,9 @@ import {
 	type WorkflowActivateMode,
 } from 'n8n-workflow';
 
+import { EmailLabsWebhookApi } from '../../credentials/EmailLabsWebhookApi.credentials';
 import { EmailLabsTrigger } from '../../nodes/EmailLabsTrigger/EmailLabsTrigger.node';
+import { HarnessCredentialsHelper } from '../harness/credentialsHelper';
 
 // n8n-core resolves its own copies of these packages; the harness must register into the same container.
 const coreDir = dirname(require.resolve('n8n-core'));
@@ -77,57 +78,6 @@ class RecordingLogger {
 
 	scoped() {
 		return this;
-	}
-}
-
-/** Hands out the credential data the test configured, as n8n's CredentialsHelper would after decryption. */
-class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly lookup: () => HarnessOptions['credential']) {
-		super();
-	}
-
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-
-	async authenticate(): Promise<never> {
-		throw new Error('not used by the trigger');
-	}
-
-	async preAuthentication(): Promise<undefined> {
-		return undefined;
-	}
-
-	async runPreAuthentication(): Promise<undefined> {
-		return undefined;
-	}
-
-	async getCredentials(): Promise<never> {
-		throw new Error('not used by the trigger');
-	}
-
-	async getDecrypted(
-		_additionalData: IWorkflowExecuteAdditionalData,
-		_nodeCredentials: unknown,
-		type: string,
-	): Promise<ICredentialDataDecryptedObject> {
-		const data = this.lookup();
-		if (type !== CREDENTIAL_TYPE || typeof data !== 'object' || data === null) {
-			throw new Error(`Credential of type ${type} could not be loaded`);
-		}
-		return { ...data };
-	}
-
-	async updateCredentials(): Promise<void> {}
-
-	async updateCredentialsOauthTokenData(): Promise<void> {}
-
-	getCredentialsProperties() {
-		return [];
 	}
 }
 
@@ -314,7 +264,11 @@ export class WebhookHarness {
 
 	private additionalData(request?: IncomingMessage, response?: ServerResponse): IWorkflowExecuteAdditionalData {
 		return {
-			credentialsHelper: new TestCredentialsHelper(() => this.credential),
+			// The credential as configured for this request, through the shared test credentials helper.
+			credentialsHelper: new HarnessCredentialsHelper(
+				[new EmailLabsWebhookApi()],
+				typeof this.credential === 'object' && this.credential !== null ? { [CREDENTIAL_TYPE]: this.credential } : {},
+			),
 			webhookBaseUrl: `${BASE_URL}/webhook`,
 			webhookTestBaseUrl: `${BASE_URL}/webhook-test`,
 			webhookWaitingBaseUrl: `${BASE_URL}/webhook-waiting`,
