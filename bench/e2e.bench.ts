@@ -26,6 +26,8 @@ const CONCURRENCY = 8;
 const SECRET = 'bench-webhook-secret';
 const TRIGGER_WEBHOOK_ID = '7d1e0c55-0b8e-4c1a-9a51-benchtrigger1';
 const PLAIN_WEBHOOK_ID = '7d1e0c55-0b8e-4c1a-9a51-benchwebhook1';
+const AUTH_WEBHOOK_ID = '7d1e0c55-0b8e-4c1a-9a51-benchwebhook2';
+const HEADER_AUTH = { name: 'X-Bench-Key', value: 'bench-header-value' };
 
 const noOp = (name: string) => ({ id: `${name}-noop`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} });
 
@@ -67,6 +69,26 @@ const workflows = [
 		connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none' },
 	},
+	// For context only (not in the issue's ratios): the Webhook node when it, too, reads a credential per request.
+	{
+		id: 'benchWebhookAuth',
+		name: 'Bench: Webhook with Header Auth',
+		nodes: [
+			{
+				id: 'bench-webhook-auth',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: AUTH_WEBHOOK_ID,
+				parameters: { httpMethod: 'POST', path: 'bench-auth', authentication: 'headerAuth', options: {} },
+				credentials: { httpHeaderAuth: { id: 'benchHeaderAuth', name: 'Bench header auth' } },
+			},
+			noOp('auth'),
+		],
+		connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none' },
+	},
 ];
 
 let sequence = 0;
@@ -90,6 +112,7 @@ function payload(): { body: string; headers: Record<string, string> } {
 		body: JSON.stringify(events),
 		headers: {
 			'content-type': 'application/json',
+			[HEADER_AUTH.name]: HEADER_AUTH.value,
 			'X-Webhook-Date': date,
 			'Request-Id': requestId,
 			'X-Webhook-Checksum': createHash('sha1').update(`${SECRET}|${date}|${requestId}`).digest('hex'),
@@ -136,7 +159,10 @@ async function main() {
 	mkdirSync(join(runDir, 'workflows'), { recursive: true });
 	writeFileSync(
 		join(runDir, 'credentials.json'),
-		JSON.stringify([{ id: 'benchWebhookCred', name: 'Bench webhook', type: 'emailLabsWebhookApi', data: { secretKey: SECRET } }]),
+		JSON.stringify([
+			{ id: 'benchWebhookCred', name: 'Bench webhook', type: 'emailLabsWebhookApi', data: { secretKey: SECRET } },
+			{ id: 'benchHeaderAuth', name: 'Bench header auth', type: 'httpHeaderAuth', data: HEADER_AUTH },
+		]),
 	);
 	workflows.forEach((workflow) => writeFileSync(join(runDir, 'workflows', `${workflow.id}.json`), JSON.stringify(workflow)));
 	n8nCli(options, ['import:credentials', `--input=${join(runDir, 'credentials.json')}`]);
@@ -146,16 +172,24 @@ async function main() {
 	try {
 		const triggerUrl = `${n8n.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
 		const webhookUrl = `${n8n.url}/webhook/bench-plain`;
-		await waitFor('both webhooks', async () => {
-			const codes = await Promise.all([triggerUrl, webhookUrl].map(async (url) => (await fetch(url, { method: 'POST', body: '[]', headers: { 'content-type': 'application/json' } })).status));
+		const authWebhookUrl = `${n8n.url}/webhook/bench-auth`;
+		await waitFor('the webhooks', async () => {
+			const codes = await Promise.all(
+				[triggerUrl, webhookUrl, authWebhookUrl].map(
+					async (url) =>
+						(await fetch(url, { method: 'POST', body: '[]', headers: { 'content-type': 'application/json', [HEADER_AUTH.name]: HEADER_AUTH.value } })).status,
+				),
+			);
 			return codes.every((code) => code === 200) ? true : undefined;
 		});
 		const webhook = await measure(webhookUrl);
 		const trigger = await measure(triggerUrl);
+		const authWebhook = await measure(authWebhookUrl);
 		const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 		console.log(`requests: ${REQUESTS} x ${EVENTS_PER_REQUEST} events; throughput with ${CONCURRENCY} in flight`);
 		console.log(`Webhook node:      p50 ${webhook.p50.toFixed(1)} ms, p95 ${webhook.p95.toFixed(1)} ms, ${webhook.throughput.toFixed(0)} req/s`);
 		console.log(`EmailLabs Trigger: p50 ${trigger.p50.toFixed(1)} ms, p95 ${trigger.p95.toFixed(1)} ms, ${trigger.throughput.toFixed(0)} req/s`);
+		console.log(`(context) Webhook node with Header Auth: p50 ${authWebhook.p50.toFixed(1)} ms, p95 ${authWebhook.p95.toFixed(1)} ms, ${authWebhook.throughput.toFixed(0)} req/s`);
 		console.log(
 			JSON.stringify({
 				bench: 'e2e',
@@ -168,6 +202,8 @@ async function main() {
 				p50Ratio: round(trigger.p50 / webhook.p50),
 				p95Ratio: round(trigger.p95 / webhook.p95),
 				throughputRatio: round(webhook.throughput / trigger.throughput),
+				authWebhookP50Ms: round(authWebhook.p50, 1),
+				p50RatioVsAuthWebhook: round(trigger.p50 / authWebhook.p50),
 			}),
 		);
 	} finally {
