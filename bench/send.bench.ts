@@ -3,25 +3,14 @@
  * the fake EmailLabs server with 20 ms of latency per request, batched (our default) versus one
  * API call per item (how n8n's built-in email nodes send), measured in the same run.
  */
-import { jsonItems, runEmailLabs } from '../test/action/runEmailLabs';
+import { jsonItems, runEmailLabs, sendTemplateParameters } from '../test/action/runEmailLabs';
 import { emailLabs, legacySendAnswer } from '../test/support/emailLabsWire';
 import { FakeServer } from '../test/support/fakeServer';
 
 const ITEMS = 1000;
 const LATENCY_MS = 20;
 
-const parameters = (batching: boolean) => ({
-	resource: 'email',
-	operation: 'sendTemplate',
-	smtpAccount: '1.acme.smtp',
-	fromEmail: 'hello@acme.pl',
-	toEmail: '={{ $json.email }}',
-	subject: 'Welcome {{ firstName }}',
-	templateId: 'tpl-42',
-	variablesMode: 'keyValue',
-	variablesUi: { variable: [{ name: 'firstName', value: '={{ $json.name }}' }] },
-	options: { batching },
-});
+const parameters = (batching: boolean) => ({ ...sendTemplateParameters, options: { batching } });
 
 async function measure(server: FakeServer, batching: boolean) {
 	server.reset();

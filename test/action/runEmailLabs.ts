@@ -37,3 +37,16 @@ export async function loadOptions(api: Api, server: FakeServer, methodName: stri
 }
 
 export const jsonItems = (...rows: Array<Record<string, unknown>>): INodeExecutionData[] => rows.map((json) => ({ json: json as never }));
+
+/** Email → Send Template with one recipient and a first-name variable per item: the send tests' and the benchmark's workload. */
+export const sendTemplateParameters = {
+	resource: 'email',
+	operation: 'sendTemplate',
+	smtpAccount: '1.acme.smtp',
+	fromEmail: 'hello@acme.pl',
+	toEmail: '={{ $json.email }}',
+	subject: 'Welcome {{ firstName }}',
+	templateId: 'tpl-42',
+	variablesMode: 'keyValue',
+	variablesUi: { variable: [{ name: 'firstName', value: '={{ $json.name }}' }] },
+};

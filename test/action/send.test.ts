@@ -10,7 +10,7 @@ import {
 	v2SendAnswer,
 	type Api,
 } from '../support/emailLabsWire';
-import { jsonItems, runEmailLabs } from './runEmailLabs';
+import { jsonItems, runEmailLabs, sendTemplateParameters } from './runEmailLabs';
 
 let server: FakeServer;
 beforeAll(async () => (server = await FakeServer.start()));
@@ -30,19 +30,9 @@ const sendParameters = {
 };
 
 const templateParameters = {
-	resource: 'email',
-	operation: 'sendTemplate',
-	smtpAccount: '1.acme.smtp',
-	fromEmail: 'hello@acme.pl',
-	toEmail: '={{ $json.email }}',
-	subject: 'Welcome {{ firstName }}',
-	templateId: 'tpl-42',
-	variablesMode: 'keyValue',
+	...sendTemplateParameters,
 	variablesUi: {
-		variable: [
-			{ name: 'firstName', value: '={{ $json.name }}' },
-			{ name: 'address.city', value: '={{ $json.city }}' },
-		],
+		variable: [...sendTemplateParameters.variablesUi.variable, { name: 'address.city', value: '={{ $json.city }}' }],
 	},
 };
 
