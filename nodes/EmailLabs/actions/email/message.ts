@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { ParameterReader } from '../../helpers/parameters';
 import {
 	MAX_NAME_LENGTH,
 	MAX_RECIPIENTS_PER_REQUEST,
@@ -121,8 +122,13 @@ async function readAttachments(context: IExecuteFunctions, itemIndex: number, en
 }
 
 /** Reads and checks one item's message; every problem is reported before anything is sent. */
-export async function prepareMessage(context: IExecuteFunctions, itemIndex: number, kind: MessageKind): Promise<PreparedMessage> {
-	const param = <T>(name: string, fallback?: T) => context.getNodeParameter(name, itemIndex, fallback) as T;
+export async function prepareMessage(
+	context: IExecuteFunctions,
+	readParameter: ParameterReader,
+	itemIndex: number,
+	kind: MessageKind,
+): Promise<PreparedMessage> {
+	const param = <T>(name: string, fallback?: T) => readParameter<T>(name, itemIndex, fallback);
 	const fields = param<IDataObject>('additionalFields', {});
 
 	const smtpAccount = String(param('smtpAccount', '') ?? '').trim();

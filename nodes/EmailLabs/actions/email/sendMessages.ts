@@ -2,6 +2,7 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecu
 
 import { asNodeError, errorItem } from '../../helpers/executeItems';
 import { requireGeneration } from '../../helpers/generation';
+import { createParameterReader } from '../../helpers/parameters';
 import { MAX_RECIPIENTS_PER_REQUEST } from '../../helpers/validation';
 import type { EmailLabsClient } from '../../transport';
 import { planBatches, type Batch } from './batching';
@@ -23,6 +24,7 @@ export async function sendMessages(
 ): Promise<INodeExecutionData[]> {
 	const outputs: INodeExecutionData[][] = items.map(() => []);
 	const prepared: PreparedMessage[] = [];
+	const readParameter = createParameterReader(context);
 	const fail = (itemIndex: number, error: Error) => {
 		if (!context.continueOnFail()) throw asNodeError(context, error, itemIndex);
 		outputs[itemIndex] = [errorItem(error, itemIndex)];
@@ -31,7 +33,7 @@ export async function sendMessages(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			if (kind === 'sendTemplate') requireGeneration(context, client, 'legacy', 'Email → Send Template', itemIndex);
-			prepared.push(await prepareMessage(context, itemIndex, kind));
+			prepared.push(await prepareMessage(context, readParameter, itemIndex, kind));
 		} catch (error) {
 			fail(itemIndex, error as Error);
 		}
