@@ -154,7 +154,7 @@ async function main() {
 	const runDir = join(ROOT, '.e2e', 'runs', `bench-${process.pid}`);
 	cleanDir(runDir);
 	const port = await freePort();
-	const options = { provisioned, stateDir: join(runDir, 'n8n'), port, brokerPort: await freePort(), extraEnv: { N8N_LOG_LEVEL: 'warn' } };
+	const options = { provisioned, stateDir: join(runDir, 'n8n'), port, brokerPort: await freePort(), extraEnv: { N8N_LOG_LEVEL: 'warn', ...JSON.parse(process.env.BENCH_N8N_ENV ?? '{}') } };
 	installCommunityPackage(options.stateDir, packPackage(join(runDir, 'pack')), provisioned.node);
 	mkdirSync(join(runDir, 'workflows'), { recursive: true });
 	writeFileSync(
