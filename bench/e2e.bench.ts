@@ -40,7 +40,7 @@ const workflows = [
 				id: 'bench-trigger',
 				name: 'EmailLabs Trigger',
 				type: 'n8n-nodes-emaillabs.emailLabsTrigger',
-				typeVersion: 1,
+				typeVersion: 1.1,
 				position: [0, 0],
 				webhookId: TRIGGER_WEBHOOK_ID,
 				parameters: { events: ['delivered', 'hardBounce', 'softBounce', 'opened', 'clicked'], options: JSON.parse(process.env.BENCH_TRIGGER_OPTIONS ?? '{}') },

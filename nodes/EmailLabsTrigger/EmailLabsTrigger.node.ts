@@ -54,7 +54,11 @@ export class EmailLabsTrigger implements INodeType {
 		name: 'emailLabsTrigger',
 		icon: { light: 'file:../../icons/emaillabs.svg', dark: 'file:../../icons/emaillabs.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly like 1. It exists because n8n treats every typeVersion-1 webhook node
+		// like its legacy Webhook v1 and evaluates an expression per request (which costs an
+		// expression isolate under the default engine); from 1.1 on, n8n skips that.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["events"].length + " event type(s)"}}',
 		description: 'Starts the workflow on EmailLabs delivery events (verified webhooks and the legacy Event API)',
 		defaults: {
@@ -189,6 +193,11 @@ export class EmailLabsTrigger implements INodeType {
 			}
 
 			const request = this.getRequestObject();
+			// From typeVersion 1.1, n8n leaves a body it cannot parse (no or unknown content type) unread.
+			if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
+				// Throws when n8n already consumed the stream (multipart); the parsed body is used then.
+				await request.readRawBody().catch(() => undefined);
+			}
 			const outcome = processWebhookRequest(
 				{
 					headers: request.headers,

@@ -18,6 +18,7 @@ import {
 	webhookDate,
 } from './fixtures';
 import { fingerprint } from '../../nodes/EmailLabsTrigger/helpers/fingerprint';
+import { storedKeys } from './storedKeys';
 import { uniqueRequestId, WebhookHarness, type HarnessOptions } from './webhookHarness';
 
 const harnesses: WebhookHarness[] = [];
@@ -124,6 +125,23 @@ describe('valid requests', () => {
 		const harness = await start({ dropRawBody: true });
 		const reply = await signedPost(harness, batch(2));
 		expect(reply.execution).toHaveLength(2);
+	});
+
+	it.each([
+		['no content type', null],
+		['an unknown content type', 'application/octet-stream'],
+	])('reads a body n8n left unread (typeVersion 1.1, %s)', async (_label, contentType) => {
+		const harness = await start({ typeVersion: 1.1 });
+		// A Buffer body: with a string, fetch itself would add text/plain.
+		const reply = await harness.post({ body: Buffer.from(JSON.stringify(batch(3))), headers: newPanelHeaders(uniqueRequestId()), contentType });
+		expect(reply.status).toBe(200);
+		expect(reply.execution).toHaveLength(3);
+	});
+
+	it('runs the same batch on typeVersion 1, where n8n reads every body', async () => {
+		const harness = await start({ typeVersion: 1 });
+		const reply = await harness.post({ body: JSON.stringify(batch(3)), headers: newPanelHeaders(uniqueRequestId()), contentType: 'application/octet-stream' });
+		expect(reply.execution).toHaveLength(3);
 	});
 
 	it('runs a batch of 10,000 events in one request', async () => {
@@ -448,8 +466,8 @@ describe('de-duplication across requests (workflow static data)', () => {
 		await signedPost(harness, batch(2), requestId);
 		const stored = harness.staticData['node:EmailLabs Trigger'] as IDataObject;
 		// Request ids are kept as fingerprints, like event keys.
-		expect(stored.recentRequestIds).toEqual({ keys: [fingerprint(requestId, '', 0, '')], next: 0 });
-		expect((stored.recentEventKeys as { keys: number[] }).keys).toHaveLength(2);
+		expect(storedKeys(stored.recentRequestIds)).toEqual([fingerprint(requestId, '', 0, '')]);
+		expect(storedKeys(stored.recentEventKeys)).toHaveLength(2);
 		expect(JSON.stringify(harness.staticData)).not.toContain(SECRET);
 
 		expect((await signedPost(harness, batch(2), requestId)).json).toEqual({ received: true, reason: 'duplicate' });
@@ -478,8 +496,8 @@ describe('de-duplication across requests (workflow static data)', () => {
 		const harness = await start({ persistStaticDataAsJson: true });
 		await signedPost(harness, batch(10_000));
 		await signedPost(harness, batch(5, (i) => ({ statusTime: STATUS_TIME + 20_000 + i })));
-		const stored = harness.staticData['node:EmailLabs Trigger'] as { recentEventKeys: { keys: number[]; next: number } };
-		expect(stored.recentEventKeys.keys).toHaveLength(10_000);
+		const stored = harness.staticData['node:EmailLabs Trigger'] as { recentEventKeys: { packed: string; next: number } };
+		expect(storedKeys(stored.recentEventKeys)).toHaveLength(10_000);
 		expect(stored.recentEventKeys.next).toBe(5);
 		// The five oldest keys were evicted: their events run again; the sixth oldest is still known.
 		const evicted = await signedPost(harness, [newPanelEvent({}, 5), ...batch(5)]);

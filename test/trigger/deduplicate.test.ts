@@ -1,5 +1,6 @@
 import { RecentKeys } from '../../nodes/EmailLabsTrigger/helpers/deduplicate';
 import { fingerprint } from '../../nodes/EmailLabsTrigger/helpers/fingerprint';
+import { storedKeys } from './storedKeys';
 
 const A = 11;
 const B = 22;
@@ -43,7 +44,8 @@ describe('RecentKeys', () => {
 		const first = new RecentKeys(3);
 		[A, B, C, D, E].forEach((key) => first.add(key));
 		const state = JSON.parse(JSON.stringify(first));
-		expect(state).toEqual({ keys: [D, E, C], next: 2 });
+		expect(storedKeys(state)).toEqual([D, E, C]);
+		expect(state.next).toBe(2);
 		const restored = new RecentKeys(3, state);
 		expect([C, D, E].every((key) => restored.has(key))).toBe(true);
 		restored.add(F);
@@ -64,6 +66,25 @@ describe('RecentKeys', () => {
 		expect(new RecentKeys(3, undefined).size).toBe(0);
 		expect(new RecentKeys(3, { keys: 'nope', next: 0 }).size).toBe(0);
 		expect(new RecentKeys(3, { keys: [A, null, 'x', { x: 1 }, B, 0], next: 99 }).size).toBe(2);
+		expect(new RecentKeys(3, { packed: 'not base64 of keys!', next: 0 }).size).toBe(0);
+		expect(new RecentKeys(3, { packed: 42, next: 0 }).size).toBe(0);
+	});
+
+	it('persists one base64 string, not an array n8n would walk element by element', () => {
+		const keys = new RecentKeys(10_000);
+		for (let i = 1; i <= 10_000; i++) keys.add(i * 7_919 + 2 ** 40);
+		const state = keys.toJSON();
+		expect(typeof state.packed).toBe('string');
+		expect(state.packed.length).toBe(Math.ceil(80_000 / 3) * 4); // base64 of 80,000 bytes
+		expect(new RecentKeys(10_000, JSON.parse(JSON.stringify(state))).has(10_000 * 7_919 + 2 ** 40)).toBe(true);
+	});
+
+	it('still reads the first persisted form (an array of keys)', () => {
+		const restored = new RecentKeys(3, { keys: [D, E, C], next: 2 });
+		expect([C, D, E].every((key) => restored.has(key))).toBe(true);
+		restored.add(F);
+		expect(restored.has(C)).toBe(false);
+		expect(storedKeys(restored.toJSON())).toEqual([D, E, F]);
 	});
 
 	it('survives colliding table slots and deletions (backward-shift)', () => {

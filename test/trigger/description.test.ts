@@ -19,6 +19,11 @@ describe('node description', () => {
 		expect(node.description.credentials).toEqual([{ name: 'emailLabsWebhookApi', required: false, testedBy: 'emailLabsWebhookApiTest' }]);
 	});
 
+	it('offers typeVersion 1.1 by default and still loads workflows saved with 1', () => {
+		expect(node.description.version).toEqual([1, 1.1]);
+		expect(node.description.defaultVersion).toBe(1.1);
+	});
+
 	it('selects every event but injected by default', () => {
 		const all = EVENT_DEFINITIONS.map((definition) => definition.event);
 		expect([...(property('events').default as string[])].sort()).toEqual(all.filter((event) => event !== 'injected').sort());

@@ -109,6 +109,11 @@ export interface HarnessOptions {
 	/** Simulates a request whose raw body n8n did not keep (e.g. skipped by the body parser). */
 	dropRawBody?: boolean;
 	/**
+	 * The node's typeVersion (default: the node's default version). As n8n does, from 1.1 on a body
+	 * whose content type n8n cannot parse is left unread, with `req.readRawBody()` to read it.
+	 */
+	typeVersion?: number;
+	/**
 	 * false (default): every request sees the same static-data object, as one n8n process holding
 	 * the workflow does. true: a JSON round-trip between requests, as n8n saving to and loading
 	 * from its database does (also proves the data is serialisable).
@@ -128,6 +133,15 @@ export interface WebhookReply {
 	json: unknown;
 	/** Items of the execution this request started, if any. */
 	execution: INodeExecutionData[] | undefined;
+}
+
+function isParsableContentType(contentType: string | undefined): boolean {
+	if (!contentType) return false;
+	return (
+		['application/json', 'text/plain', 'application/x-www-form-urlencoded'].some((type) => contentType.startsWith(type)) ||
+		contentType.endsWith('/xml') ||
+		contentType.endsWith('+xml')
+	);
 }
 
 export class WebhookHarness {
@@ -243,7 +257,7 @@ export class WebhookHarness {
 			id: 'b7e1b3f0-0000-4000-8000-000000000001',
 			name: 'EmailLabs Trigger',
 			type: NODE_TYPE,
-			typeVersion: 1,
+			typeVersion: this.typeVersion,
 			position: [0, 0],
 			webhookId: WEBHOOK_ID,
 			parameters: structuredClone(this.parameters),
@@ -299,26 +313,40 @@ export class WebhookHarness {
 		};
 	}
 
-	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const rawBody = Buffer.concat(chunks);
-		decorateResponse(res);
+	private get typeVersion(): number {
+		return this.options.typeVersion ?? (this.nodeTypes.getByName(NODE_TYPE).description.defaultVersion as number);
+	}
 
-		// n8n's body parser: content type from n8n's own helper, then parse by type.
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		decorateResponse(res);
 		parseIncomingMessage(req);
-		const request = req as IncomingMessage & { body?: unknown };
-		if (!this.options.dropRawBody) request.rawBody = rawBody;
-		request.body = {};
-		if (rawBody.length > 0) {
-			const text = rawBody.toString((request.encoding as BufferEncoding | undefined) ?? 'utf8');
-			try {
-				if (request.contentType === 'application/json') request.body = jsonParse(text);
-				else if (request.contentType === 'application/x-www-form-urlencoded') request.body = { ...parseQueryString(text) };
-				else if (request.contentType === 'text/plain') request.body = text;
-			} catch {
-				res.status(422).json({ code: 422, message: 'Failed to parse request body' });
-				return;
+		const request = req as IncomingMessage & { body?: unknown; readRawBody?: () => Promise<void> };
+		const readRawBody = async () => {
+			if (request.rawBody !== undefined) return;
+			if (!req.readable) throw new Error('Request body stream was aborted or is not readable');
+			const chunks: Buffer[] = [];
+			for await (const chunk of req) chunks.push(chunk as Buffer);
+			request.rawBody = Buffer.concat(chunks);
+		};
+		request.readRawBody = readRawBody;
+
+		// n8n's body parser: content type from n8n's own helper, then parse by type; from
+		// typeVersion 1.1 it does not touch a body of a type it cannot parse.
+		if (this.typeVersion === 1 || isParsableContentType(request.contentType)) {
+			await readRawBody();
+			const rawBody = request.rawBody!;
+			if (this.options.dropRawBody) request.rawBody = undefined as unknown as Buffer;
+			request.body = {};
+			if (rawBody.length > 0) {
+				const text = rawBody.toString((request.encoding as BufferEncoding | undefined) ?? 'utf8');
+				try {
+					if (request.contentType === 'application/json') request.body = jsonParse(text);
+					else if (request.contentType === 'application/x-www-form-urlencoded') request.body = { ...parseQueryString(text) };
+					else if (request.contentType === 'text/plain') request.body = text;
+				} catch {
+					res.status(422).json({ code: 422, message: 'Failed to parse request body' });
+					return;
+				}
 			}
 		}
 
