@@ -12,6 +12,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 import { DEDUPE_CAPACITY } from '../nodes/EmailLabsTrigger/helpers/constants';
+import { RecentKeys } from '../nodes/EmailLabsTrigger/helpers/deduplicate';
+import { fingerprint } from '../nodes/EmailLabsTrigger/helpers/fingerprint';
 import { processWebhookRequest, type TriggerSettings } from '../nodes/EmailLabsTrigger/helpers/processRequest';
 import { EVENT_DEFINITIONS } from '../nodes/EmailLabsTrigger/helpers/normaliseEvent';
 import type { IDataObject } from 'n8n-workflow';
@@ -67,7 +69,9 @@ function prefilledStaticData(): string {
 		Date.now(),
 	);
 	if (outcome.action !== 'run') throw new Error(`setup failed: ${outcome.action}`);
-	(staticData.recentRequestIds as { keys: number[] }).keys = (staticData.recentEventKeys as { keys: number[] }).keys.map((key) => key + 1);
+	const requestIds = new RecentKeys(DEDUPE_CAPACITY);
+	for (let i = 0; i < DEDUPE_CAPACITY; i++) requestIds.add(fingerprint(`previous-request-${i}`, '', 0, ''));
+	staticData.recentRequestIds = requestIds.toJSON() as unknown as IDataObject;
 	return JSON.stringify(staticData);
 }
 
