@@ -15,7 +15,7 @@ import { call } from './http';
 const DIR = join(__dirname, '../../examples');
 const ALLOWED_TYPES: Record<string, number[]> = {
 	'n8n-nodes-emaillabs.emailLabs': [1],
-	'n8n-nodes-emaillabs.emailLabsTrigger': [1],
+	'n8n-nodes-emaillabs.emailLabsTrigger': [1.1],
 	'n8n-nodes-base.webhook': [2],
 	'n8n-nodes-base.scheduleTrigger': [1.2],
 	'n8n-nodes-base.httpRequest': [4.2],
