@@ -195,6 +195,18 @@ describe('the package in a real n8n', () => {
 		expect(list).toHaveLength(before + 1);
 	});
 
+	it('a signed batch without a content type runs (typeVersion 1.1: n8n leaves such a body unread)', async () => {
+		const before = (await executions(cleanup.id)).length;
+		const headers: Record<string, string> = signedJsonHeaders('req-e2e-no-content-type');
+		delete headers['content-type'];
+		// A Buffer body: with a string, fetch would add text/plain itself.
+		const body = Buffer.from(JSON.stringify([hardBounce('untyped@example.com', 'u1@acme.example')]));
+		const response = await fetch(triggerUrl(), { method: 'POST', headers, body });
+		expect(response.status).toBe(200);
+		const list = await settledExecutions(cleanup.id, before + 1);
+		expect(list).toHaveLength(before + 1);
+	});
+
 	it('deactivation runs delete() and the production URL stops answering', async () => {
 		const { status } = await api('POST', `/workflows/${cleanup.id}/deactivate`);
 		expect(status).toBe(200);
