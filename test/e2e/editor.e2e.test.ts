@@ -19,7 +19,7 @@ import {
 } from '../../scripts/n8nInstance';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DOCS = join(ROOT, 'docs');
+const DOCS = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? join(ROOT, 'docs') : join(ROOT, '.e2e', 'screenshots');
 
 const cleanup = exampleWorkflows().find((workflow) => workflow.nodes.some((node) => node.type === 'n8n-nodes-emaillabs.emailLabsTrigger'))!;
 const triggerWebhookId = cleanup.nodes.find((node) => node.type === 'n8n-nodes-emaillabs.emailLabsTrigger')!.webhookId!;
