@@ -7,7 +7,11 @@ import { jsonItems, runEmailLabs, sendTemplateParameters } from '../test/action/
 import { emailLabs, legacySendAnswer } from '../test/support/emailLabsWire';
 import { FakeServer } from '../test/support/fakeServer';
 
-const ITEMS = 1000;
+/** BENCH_SMOKE=1: a tiny run that only proves the benchmark still works (see test/bench). */
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const ITEMS = SMOKE ? 60 : 1000;
+const WARMUP_RUNS = SMOKE ? 0 : 2;
+const BATCHED_RUNS = SMOKE ? 1 : 5;
 const LATENCY_MS = 20;
 
 const parameters = (batching: boolean) => ({ ...sendTemplateParameters, options: { batching } });
@@ -29,10 +33,10 @@ async function main() {
 	const server = await FakeServer.start({ latencyMs: LATENCY_MS });
 	try {
 		// Warm-up (module loading, JIT), then the median of five batched runs: one run of 0.5 s is noisy.
-		for (let i = 0; i < 2; i++) await measure(server, true);
+		for (let i = 0; i < WARMUP_RUNS; i++) await measure(server, true);
 		const runs = [];
-		for (let i = 0; i < 5; i++) runs.push(await measure(server, true));
-		const batched = runs.sort((a, b) => a.ms - b.ms)[2];
+		for (let i = 0; i < BATCHED_RUNS; i++) runs.push(await measure(server, true));
+		const batched = runs.sort((a, b) => a.ms - b.ms)[BATCHED_RUNS >> 1];
 		const perItem = await measure(server, false);
 		const speedup = perItem.ms / batched.ms;
 		console.log(`items: ${ITEMS}, simulated latency: ${LATENCY_MS} ms per request`);

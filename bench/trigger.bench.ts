@@ -18,9 +18,11 @@ import { processWebhookRequest, type TriggerSettings } from '../nodes/EmailLabsT
 import { EVENT_DEFINITIONS } from '../nodes/EmailLabsTrigger/helpers/normaliseEvent';
 import type { IDataObject } from 'n8n-workflow';
 
-const EVENTS = 10_000;
-const WARMUP_ROUNDS = 5;
-const ROUNDS = 30;
+/** BENCH_SMOKE=1: a tiny run that only proves the benchmark still works (see test/bench). */
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const EVENTS = SMOKE ? 200 : 10_000;
+const WARMUP_ROUNDS = SMOKE ? 1 : 5;
+const ROUNDS = SMOKE ? 3 : 30;
 const SECRET = 'bench-secret-key-0123456789abcdef';
 const STATUSES = ['ok', 'hardbounce', 'softbounce', 'open', 'track', 'deferred', 'dropped', 'spambounce', 'feedback'];
 
