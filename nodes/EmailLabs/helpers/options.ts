@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_MAX_TRIES } from '../transport';
 
 /** Every operation's "Options" collection ends with the retry bound, so users can tune it anywhere. */
-export const maxTriesOption: INodeProperties = {
+const maxTriesOption: INodeProperties = {
 	displayName: 'Max Tries',
 	name: 'maxTries',
 	type: 'number',

@@ -9,7 +9,7 @@ export const MAX_STATISTICS_RANGE_DAYS = 62;
 // Deliberately simple: one @, no spaces, a dot in the domain. EmailLabs does the full check.
 const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
-export function isValidEmail(email: string): boolean {
+function isValidEmail(email: string): boolean {
 	return EMAIL_PATTERN.test(email);
 }
 

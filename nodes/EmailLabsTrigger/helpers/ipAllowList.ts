@@ -114,7 +114,7 @@ export function parseAllowList(text: string): ParsedAllowList {
 	return { ranges, invalid };
 }
 
-export function ipInRange(address: Uint8Array, range: IpRange): boolean {
+function ipInRange(address: Uint8Array, range: IpRange): boolean {
 	const fullBytes = range.prefix >> 3;
 	for (let i = 0; i < fullBytes; i++) {
 		if (address[i] !== range.bytes[i]) return false;

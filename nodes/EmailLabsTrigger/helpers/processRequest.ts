@@ -91,7 +91,7 @@ export type Outcome =
 	| { action: 'run'; items: IDataObject[]; stats: RequestStats };
 
 /** Keys in the node's static data. */
-export const STATIC_KEYS = {
+const STATIC_KEYS = {
 	requestIds: 'recentRequestIds',
 	eventKeys: 'recentEventKeys',
 } as const;

@@ -56,7 +56,7 @@ export interface PreparedMessage {
 }
 
 /** `<uuid>@<sender domain>`: unique per recipient, so delivery events can be matched back to the send. */
-export function generateMessageId(fromEmail: string): string {
+function generateMessageId(fromEmail: string): string {
 	return `${randomUUID()}@${fromEmail.split('@')[1]}`;
 }
 
