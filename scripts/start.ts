@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { startSandbox } from '../sandbox/server';
 import { exampleWorkflows, materialiseExamples } from './examples';
-import { OWNER, ROOT, installCommunityPackage, n8nCli, packPackage, provision, startN8n, type InstanceOptions } from './n8nInstance';
+import { OWNER, ProvisionFailed, ROOT, installCommunityPackage, n8nCli, packPackage, provision, startN8n, type InstanceOptions } from './n8nInstance';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8025);
@@ -84,6 +84,6 @@ ${workflows.map((workflow) => `    - ${workflow.name}`).join('\n')}
 }
 
 main().catch((error) => {
-	console.error(error);
+	console.error(error instanceof ProvisionFailed ? `[start] ${error.message}` : error);
 	process.exit(1);
 });
