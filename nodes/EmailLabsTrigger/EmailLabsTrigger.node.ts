@@ -18,6 +18,7 @@ import {
 import { triggerPanel, triggerProperties } from './description';
 import { checkWebhookCredential, secretsFromCredential, WEBHOOK_CREDENTIAL_TYPE } from './helpers/credential';
 import { processWebhookRequest, recordSeenEvents, type Outcome } from './helpers/processRequest';
+import { seenMemoryFor, STORED_LISTS } from './helpers/seenMemory';
 import { readTriggerSettings } from './helpers/settings';
 
 /** Where create() records the URL that was handed to the user, in the node's static data. */
@@ -26,6 +27,21 @@ const REGISTRATION_KEY = 'webhookRegistration';
 interface JsonResponse {
 	status(code: number): JsonResponse;
 	json(body: unknown): unknown;
+}
+
+type NodeContext = IExecuteFunctions | IWebhookFunctions;
+
+/** The de-duplication memory of this trigger node (see seenMemory.ts). */
+function memoryOf(context: NodeContext, staticData: IDataObject) {
+	return seenMemoryFor({ workflowId: context.getWorkflow().id, nodeId: context.getNode().id, mode: context.getMode() }, staticData);
+}
+
+/**
+ * False in an execution that n8n started without the workflow's stored static data (a queue-mode
+ * worker does that for webhook executions): saving it would replace what is stored with nothing.
+ */
+function holdsStoredState(staticData: IDataObject): boolean {
+	return staticData[REGISTRATION_KEY] !== undefined || Object.values(STORED_LISTS).some((key) => staticData[key] !== undefined);
 }
 
 function respond(response: JsonResponse, status: number, body: IDataObject): IWebhookResponseData {
@@ -44,7 +60,7 @@ function describeOutcome(outcome: Outcome): string {
 	return (
 		`EmailLabs Trigger: ${detail}; format=${stats.format ?? 'unknown'}, verified by=${stats.verifiedBy.join('+') || 'nothing'}, ` +
 		`requestId=${stats.requestId ?? '-'}, retry=${stats.isRetry}, objects=${stats.received}, not events=${stats.notEvents}, ` +
-		`filtered=${stats.filtered}, duplicates=${stats.duplicates}`
+		`filtered=${stats.filtered}, duplicates=${stats.duplicates}, unreadable=${stats.unreadable}`
 	);
 }
 
@@ -153,8 +169,9 @@ export class EmailLabsTrigger implements INodeType {
 
 	/**
 	 * n8n runs a webhook node's execute() as the first step of the execution its webhook() started.
-	 * That is where the events are recorded for de-duplication: n8n persists static data changed
-	 * during an execution, but not what webhook() changes. The items pass through unchanged.
+	 * n8n saves the static data of an execution when it ends, never what webhook() wrote when it
+	 * started one, so this is where the memory goes into the static data that is saved. The items
+	 * pass through unchanged.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -163,12 +180,11 @@ export class EmailLabsTrigger implements INodeType {
 			this.getNodeParameter('output', 0, 'normalised'),
 			this.getNodeParameter('options', 0, {}) as IDataObject,
 		);
-		if (settings.ok && settings.settings.deduplicate) {
-			recordSeenEvents(
-				this.getWorkflowStaticData('node'),
-				items.map((item) => item.json),
-				settings.settings.output,
-			);
+		const staticData = this.getWorkflowStaticData('node');
+		if (settings.ok && settings.settings.deduplicate && holdsStoredState(staticData)) {
+			const memory = memoryOf(this, staticData);
+			recordSeenEvents(memory, items.map((item) => item.json), settings.settings.output);
+			memory.mirrorInto(staticData);
 		}
 		return [items];
 	}
@@ -198,6 +214,8 @@ export class EmailLabsTrigger implements INodeType {
 				// Throws when n8n already consumed the stream (multipart); the parsed body is used then.
 				await request.readRawBody().catch(() => undefined);
 			}
+			const staticData = this.getWorkflowStaticData('node');
+			const memory = settings.settings.deduplicate ? memoryOf(this, staticData) : undefined;
 			const outcome = processWebhookRequest(
 				{
 					headers: request.headers,
@@ -208,10 +226,15 @@ export class EmailLabsTrigger implements INodeType {
 				},
 				settings.settings,
 				secretsFromCredential(credential),
-				this.getWorkflowStaticData('node'),
+				memory,
 				Date.now(),
 			);
 			this.logger.debug(describeOutcome(outcome));
+			// n8n saves static data after answering a request that starts no execution.
+			if (memory?.unsaved === true && outcome.action !== 'run') memory.mirrorInto(staticData);
+			if (outcome.action === 'reject' && outcome.code === 'request_id_reused') {
+				this.logger.warn(`EmailLabs Trigger: refused request id ${outcome.stats.requestId} seen before with a different body (replayed signature headers?)`);
+			}
 
 			if (outcome.action === 'reject') {
 				return respond(response, outcome.status, { code: outcome.code, message: outcome.message });

@@ -433,7 +433,8 @@ describe('de-duplication across requests (workflow static data)', () => {
 		const events = JSON.stringify(batch(3));
 		const first = await harness.post({ body: events, headers: newPanelHeaders(requestId) });
 		expect(first.execution).toHaveLength(3);
-		expect(harness.lastStaticDataChanged).toBe(true);
+		// webhook() leaves saving to the execution it starts (n8n would not save its changes anyway).
+		expect(harness.lastStaticDataChanged).toBe(false);
 
 		const retry = await harness.post({ body: events, headers: newPanelHeaders(requestId) });
 		expect(retry.status).toBe(200);
@@ -451,9 +452,8 @@ describe('de-duplication across requests (workflow static data)', () => {
 
 	it('runs only the new events of a partly seen batch and marks them as a retry', async () => {
 		const harness = await start();
-		const requestId = uniqueRequestId();
-		await signedPost(harness, batch(2), requestId);
-		const partly = await signedPost(harness, batch(4), requestId);
+		await signedPost(harness, batch(2));
+		const partly = await signedPost(harness, batch(4));
 		expect(partly.execution!.map(json).map((item) => [item.messageId, item.isRetry])).toEqual([
 			['msg-2@acme.example', true],
 			['msg-3@acme.example', true],

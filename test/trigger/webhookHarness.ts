@@ -12,11 +12,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parse as parseQueryString } from 'node:querystring';
 
-import { HookContext, InstanceSettings, WebhookContext } from 'n8n-core';
+import { ExecutionLifecycleHooks, HookContext, InstanceSettings, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
+	createRunExecutionData,
 	jsonParse,
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -28,6 +30,7 @@ import {
 	type INodeTypes,
 	type IWebhookData,
 	type IWebhookResponseData,
+	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowActivateMode,
 } from 'n8n-workflow';
@@ -35,6 +38,7 @@ import {
 import { EmailLabsWebhookApi } from '../../credentials/EmailLabsWebhookApi.credentials';
 import { EmailLabsTrigger } from '../../nodes/EmailLabsTrigger/EmailLabsTrigger.node';
 import { HarnessCredentialsHelper } from '../harness/credentialsHelper';
+import { makeAdditionalData } from '../harness/runNode';
 
 // n8n-core resolves its own copies of these packages; the harness must register into the same container.
 const coreDir = dirname(require.resolve('n8n-core'));
@@ -114,11 +118,16 @@ export interface HarnessOptions {
 	 */
 	typeVersion?: number;
 	/**
-	 * false (default): every request sees the same static-data object, as one n8n process holding
-	 * the workflow does. true: a JSON round-trip between requests, as n8n saving to and loading
-	 * from its database does (also proves the data is serialisable).
+	 * false (default): every request sees the same static-data object and no execution runs.
+	 * true: n8n's database and execution as measured in n8n 2.41 (regular mode): each request loads
+	 * the static data from the stored JSON; a request that starts no execution saves it if webhook()
+	 * changed it; one that starts an execution runs the trigger's execute() through n8n-core's
+	 * WorkflowExecute on a fresh load and saves that execution's static data when it ends (last
+	 * writer wins). The workflow is activated first (create()), as n8n does.
 	 */
 	persistStaticDataAsJson?: boolean;
+	/** With persistStaticDataAsJson: milliseconds an execution takes between its load and its save. */
+	executionMs?: () => number;
 }
 
 export interface PostOptions {
@@ -168,19 +177,44 @@ export class WebhookHarness {
 
 	private server: Server | undefined;
 
+	/** One workflow id per harness; restart() takes another one, as a new n8n process meets the workflow anew. */
+	private workflowId = `wf-${randomUUID()}`;
+
+	/** The static data column of the emulated database (persistStaticDataAsJson). */
+	private stored = '{}';
+
+	private executionCount = 0;
+
 	private constructor(private options: HarnessOptions) {
 		this.parameters = options.parameters ?? {};
 		this.credential = options.credential ?? null;
 		this.staticData = options.staticData ?? {};
 		const logger = new RecordingLogger(this.logs);
 		Container.set(Logger, logger);
-		Container.set(InstanceSettings, { instanceId: 'test-instance', hmacSignatureSecret: 'test' });
+		Container.set(InstanceSettings, { instanceId: 'test-instance', hmacSignatureSecret: 'test', n8nFolder: join(tmpdir(), 'emaillabs-webhook-harness') });
 	}
 
 	static async start(options: HarnessOptions = {}): Promise<WebhookHarness> {
 		const harness = new WebhookHarness(options);
 		await harness.listen();
+		if (options.persistStaticDataAsJson) {
+			await harness.runWebhookMethod('create');
+			harness.stored = JSON.stringify(harness.staticData);
+		}
 		return harness;
+	}
+
+	/**
+	 * What a new n8n process sees: the stored static data, and no memory of earlier requests
+	 * (the trigger's in-process memory is keyed by workflow, so a new workflow id stands for it).
+	 */
+	restart(): void {
+		this.workflowId = `wf-${randomUUID()}`;
+	}
+
+	/** The stored static data (persistStaticDataAsJson), parsed. */
+	get storedStaticData(): IDataObject {
+		return JSON.parse(this.stored) as IDataObject;
 	}
 
 	/** Changes node parameters or the credential; static data is kept, as between two n8n requests. */
@@ -252,7 +286,7 @@ export class WebhookHarness {
 		this.url = `http://127.0.0.1:${port}/webhook/${WEBHOOK_ID}/webhook`;
 	}
 
-	private createWorkflow(): Workflow {
+	private createWorkflow(staticData: IDataObject = this.staticData): Workflow {
 		const node: INode = {
 			id: 'b7e1b3f0-0000-4000-8000-000000000001',
 			name: 'EmailLabs Trigger',
@@ -266,13 +300,13 @@ export class WebhookHarness {
 				: {}),
 		};
 		return new Workflow({
-			id: 'wf-emaillabs-1',
+			id: this.workflowId,
 			name: 'EmailLabs events',
 			nodes: [node],
 			connections: {},
 			active: true,
 			nodeTypes: this.nodeTypes,
-			staticData: this.staticData,
+			staticData,
 		});
 	}
 
@@ -313,6 +347,34 @@ export class WebhookHarness {
 		};
 	}
 
+	/** The execution a webhook starts, as n8n runs it: static data loaded afresh, saved whole at the end. */
+	private async runExecution(items: INodeExecutionData[]): Promise<void> {
+		const workflow = this.createWorkflow(JSON.parse(this.stored) as IDataObject);
+		const node = workflow.getNode('EmailLabs Trigger') as INode;
+		const executionId = `harness-webhook-${++this.executionCount}`;
+		const hooks = new ExecutionLifecycleHooks('webhook', executionId, {
+			id: workflow.id,
+			name: workflow.name,
+			active: true,
+			isArchived: false,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			nodes: [node],
+			connections: {},
+			activeVersionId: null,
+		} as IWorkflowBase);
+		const additionalData = makeAdditionalData(this.additionalData().credentialsHelper as HarnessCredentialsHelper, executionId, hooks);
+		const runExecutionData = createRunExecutionData({
+			executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
+		});
+		const run = await new WorkflowExecute(additionalData, 'webhook', runExecutionData).processRunExecutionData(workflow);
+		if (run.data.resultData.error) this.failedExecutions.push(run.data.resultData.error);
+		const delay = this.options.executionMs?.() ?? 0;
+		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+		if ((workflow.staticData as { __dataChanged?: boolean }).__dataChanged === true) this.stored = JSON.stringify(workflow.staticData);
+		this.staticData = this.storedStaticData;
+	}
+
 	private get typeVersion(): number {
 		return this.options.typeVersion ?? (this.nodeTypes.getByName(NODE_TYPE).description.defaultVersion as number);
 	}
@@ -350,7 +412,8 @@ export class WebhookHarness {
 			}
 		}
 
-		const workflow = this.createWorkflow();
+		const database = this.options.persistStaticDataAsJson === true;
+		const workflow = this.createWorkflow(database ? (JSON.parse(this.stored) as IDataObject) : this.staticData);
 		const node = workflow.getNode('EmailLabs Trigger') as INode;
 		const additionalData = this.additionalData(req, res);
 		const context = new WebhookContext(
@@ -372,9 +435,10 @@ export class WebhookHarness {
 			return;
 		}
 		this.lastStaticDataChanged = (workflow.staticData as { __dataChanged?: boolean }).__dataChanged === true;
-		if (this.options.persistStaticDataAsJson) {
-			this.staticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		if (database && this.lastStaticDataChanged && result.workflowData === undefined) {
+			this.stored = JSON.stringify(workflow.staticData);
 		}
+		if (database) this.staticData = this.storedStaticData;
 
 		if (result.noWebhookResponse === true) {
 			if (!res.writableEnded) {
@@ -388,6 +452,7 @@ export class WebhookHarness {
 			return;
 		}
 		this.executions.push(result.workflowData[0]);
+		if (database) await this.runExecution(result.workflowData[0]);
 		const responseData = this.webhookData(workflow, additionalData, false).webhookDescription.responseData;
 		if (responseData === 'noData') res.status(200).end();
 		else res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });

@@ -85,7 +85,7 @@ export class RecentKeys {
 
 	/** `state` is what toJSON() returned earlier; anything else starts an empty list. */
 	constructor(
-		private readonly capacity: number,
+		readonly capacity: number,
 		state?: unknown,
 	) {
 		this.ring = new Float64Array(capacity);
@@ -143,6 +143,15 @@ export class RecentKeys {
 		}
 		if (this.table !== undefined) this.table[this.slotOf(this.table, key)] = key;
 		return true;
+	}
+
+	/** The keys from the oldest to the newest. */
+	keysOldestFirst(): Float64Array {
+		if (this.count < this.capacity || this.next === 0) return this.ring.slice(0, this.count);
+		const ordered = new Float64Array(this.count);
+		ordered.set(this.ring.subarray(this.next));
+		ordered.set(this.ring.subarray(0, this.next), this.capacity - this.next);
+		return ordered;
 	}
 
 	toJSON(): RecentKeysState {

@@ -201,6 +201,8 @@ export interface NormalisedEvent extends IDataObject {
 	requestId: string | null;
 	isRetry: boolean;
 	raw: IDataObject;
+	/** Only on an event with a value the trigger could not read, e.g. a status time that is no date. */
+	problem?: string;
 }
 
 const identifies = (fields: SourceFields) =>
@@ -236,7 +238,7 @@ export class EventNormaliser {
 		const occurredMs = typeof time === 'number' ? epochMsFromNumber(time) : parseTimestamp(time);
 		const messageId = text(fields.messageId);
 
-		return {
+		const normalised: NormalisedEvent = {
 			event: definition?.event ?? 'other',
 			status,
 			email: text(fields.email),
@@ -258,7 +260,47 @@ export class EventNormaliser {
 			isRetry: context.isRetry,
 			raw: event as IDataObject,
 		};
+		if (occurredMs === undefined && time !== undefined && time !== null && time !== '') {
+			normalised.problem = `statusTime is not a readable date: ${describeValue(time)}`;
+		}
+		return normalised;
 	}
+}
+
+/** A short, safe rendering of an offending value for a `problem` text. */
+function describeValue(value: unknown): string {
+	const rendered = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
+	return rendered.length > 60 ? `${rendered.slice(0, 57)}...` : rendered;
+}
+
+/**
+ * An event the normaliser could not read at all (it threw): kept as `other` with the reason, so
+ * that it never takes the other events of its batch down with it.
+ */
+export function unreadableEvent(event: EventObject, error: Error, requestId: string | null): NormalisedEvent {
+	return {
+		event: 'other',
+		status: null,
+		email: null,
+		recipientName: null,
+		messageId: null,
+		smtpAccount: null,
+		subject: null,
+		from: null,
+		fromName: null,
+		tags: [],
+		occurredAt: null,
+		timestamp: null,
+		description: null,
+		bounceType: null,
+		url: null,
+		ip: null,
+		userAgent: null,
+		requestId,
+		isRetry: false,
+		raw: event as IDataObject,
+		problem: `the event could not be read: ${error?.message ?? String(error)}`,
+	};
 }
 
 /** One event; for batches, create one EventNormaliser per request instead. */

@@ -1,26 +1,28 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { basicAuthMatches, type BasicAuthCredentials } from './basicAuth';
 import { checksumMatches } from './checksum';
 import {
-	DEDUPE_CAPACITY,
 	LEGACY_CHECKSUM,
 	LEGACY_HEADERS,
 	LEGACY_REPEAT_BATCH,
 	NEW_PANEL_CHECKSUM,
 	NEW_PANEL_HEADERS,
 } from './constants';
-import { RecentKeys } from './deduplicate';
 import { fingerprint } from './fingerprint';
 import { isIpAllowed, resolveClientIp, type IpRange } from './ipAllowList';
 import {
 	EventNormaliser,
 	eventKey,
+	unreadableEvent,
 	type EmailLabsEvent,
 	type NormalisedEvent,
 } from './normaliseEvent';
 import { checkReplayWindow } from './replayWindow';
 import { detectFormat, parseWebhookBody, type RequestHeaders, type WebhookFormat } from './requestFormat';
+import type { SeenMemory } from './seenMemory';
 
 /**
  * The whole request pipeline of the trigger, free of n8n: IP allow-list, Basic auth, checksum,
@@ -70,7 +72,8 @@ export type RejectCode =
 	| 'invalid_json'
 	| 'invalid_base64'
 	| 'missing_payload'
-	| 'not_events';
+	| 'not_events'
+	| 'request_id_reused';
 
 export type AcknowledgeReason = 'test_call' | 'no_selected_events' | 'duplicate';
 
@@ -83,20 +86,18 @@ export interface RequestStats {
 	notEvents: number;
 	filtered: number;
 	duplicates: number;
+	/** Events that could not be read (see unreadableEvent): passed on as `other` or dropped, never failing the batch. */
+	unreadable: number;
 }
 
 export type Outcome =
-	| { action: 'reject'; status: 400 | 401 | 403; code: RejectCode; message: string; stats: RequestStats }
+	| { action: 'reject'; status: RejectStatus; code: RejectCode; message: string; stats: RequestStats }
 	| { action: 'acknowledge'; reason: AcknowledgeReason; stats: RequestStats }
 	| { action: 'run'; items: IDataObject[]; stats: RequestStats };
 
-/** Keys in the node's static data. */
-const STATIC_KEYS = {
-	requestIds: 'recentRequestIds',
-	eventKeys: 'recentEventKeys',
-} as const;
+type RejectStatus = 400 | 401 | 403 | 409;
 
-const REJECTIONS: Record<RejectCode, { status: 400 | 401 | 403; message: string }> = {
+const REJECTIONS: Record<RejectCode, { status: RejectStatus; message: string }> = {
 	ip_not_allowed: { status: 403, message: 'The client IP address is not on the allow-list.' },
 	basic_auth_failed: { status: 401, message: 'Basic authentication failed.' },
 	missing_signature_headers: { status: 401, message: 'Signature headers are missing.' },
@@ -109,6 +110,7 @@ const REJECTIONS: Record<RejectCode, { status: 400 | 401 | 403; message: string 
 	invalid_base64: { status: 400, message: 'The form field p is not valid base64.' },
 	missing_payload: { status: 400, message: 'The form body has no field p.' },
 	not_events: { status: 400, message: 'The body holds no event objects.' },
+	request_id_reused: { status: 409, message: 'This request id was seen before with a different body.' },
 };
 
 function header(headers: RequestHeaders, name: string): string | undefined {
@@ -188,29 +190,23 @@ function reject(code: RejectCode, stats: RequestStats, missing?: string[]): Outc
 /** Request ids are remembered as fingerprints, like event keys: fixed size, one code path. */
 const requestKey = (requestId: string): number => fingerprint(requestId, '', 0, '');
 
-interface Deduplication {
-	requestIds: RecentKeys;
-	eventKeys: RecentKeys;
-}
-
-function loadDeduplication(staticData: IDataObject): Deduplication {
-	return {
-		requestIds: new RecentKeys(DEDUPE_CAPACITY, staticData[STATIC_KEYS.requestIds]),
-		eventKeys: new RecentKeys(DEDUPE_CAPACITY, staticData[STATIC_KEYS.eventKeys]),
-	};
-}
-
-/** One assignment per list, so n8n's static-data proxy marks the data as changed and saves it. */
-function saveDeduplication(staticData: IDataObject, dedupe: Deduplication): void {
-	staticData[STATIC_KEYS.requestIds] = dedupe.requestIds.toJSON() as unknown as IDataObject;
-	staticData[STATIC_KEYS.eventKeys] = dedupe.eventKeys.toJSON() as unknown as IDataObject;
+/**
+ * A request id bound to its body. The new-panel checksum signs secret|date|request id, not the
+ * body, so a captured header set could carry another body within the replay window; a request id
+ * that comes back with other bytes is refused.
+ */
+function requestBodyKey(requestId: string, request: WebhookRequest): number {
+	const hash = createHash('sha256');
+	if (request.rawBody !== undefined && Buffer.isBuffer(request.rawBody) && request.rawBody.length > 0) hash.update(request.rawBody);
+	else hash.update(JSON.stringify(request.parsedBody ?? null) ?? '');
+	return fingerprint(requestId, hash.digest('base64'), 0, '');
 }
 
 export function processWebhookRequest(
 	request: WebhookRequest,
 	settings: TriggerSettings,
 	secrets: WebhookSecrets,
-	staticData: IDataObject,
+	memory: SeenMemory | undefined,
 	nowMs: number,
 ): Outcome {
 	const { headers } = request;
@@ -222,6 +218,7 @@ export function processWebhookRequest(
 		notEvents: 0,
 		filtered: 0,
 		duplicates: 0,
+		unreadable: 0,
 	};
 
 	if (settings.ipAllowList !== null) {
@@ -257,19 +254,27 @@ export function processWebhookRequest(
 	stats.received = body.objects.length + body.ignoredElements;
 	stats.notEvents = body.ignoredElements;
 
-	const dedupe = settings.deduplicate ? loadDeduplication(staticData) : undefined;
-	const requestSeen =
-		dedupe !== undefined && stats.requestId !== null && dedupe.requestIds.has(requestKey(stats.requestId));
-	stats.isRetry = repeatBatch || requestSeen;
+	// Check and record happen in this one synchronous call, so concurrent copies cannot both pass.
+	const requestId = memory !== undefined && verification.state !== 'absent' ? stats.requestId : null;
+	const requestSeen = requestId !== null && memory!.requestIds.has(requestKey(requestId));
+	const bodyKey = requestId !== null ? requestBodyKey(requestId, request) : undefined;
+	if (requestSeen && !memory!.requestBodies.has(bodyKey!)) return reject('request_id_reused', stats);
 	const normaliser = new EventNormaliser({
 		requestId: stats.requestId,
-		isRetry: stats.isRetry,
+		isRetry: false,
 		legacy: format === 'legacy',
 	});
 
 	const selected: NormalisedEvent[] = [];
 	for (const object of body.objects) {
-		const event = normaliser.normalise(object);
+		let event: NormalisedEvent | undefined;
+		try {
+			event = normaliser.normalise(object);
+		} catch (error) {
+			// Whatever one event holds, the other events of the batch still run.
+			event = unreadableEvent(object, error as Error, stats.requestId);
+		}
+		if (event?.problem !== undefined) stats.unreadable++;
 		if (event === undefined) {
 			stats.notEvents++;
 			continue;
@@ -280,10 +285,10 @@ export function processWebhookRequest(
 			stats.filtered++;
 			continue;
 		}
-		if (dedupe !== undefined) {
+		if (memory !== undefined) {
 			const key = eventKey(event);
 			// Without a key an event cannot be told apart, so in a batch seen before it counts as seen.
-			const fresh = key === undefined ? !requestSeen : dedupe.eventKeys.add(key);
+			const fresh = key === undefined ? !requestSeen : memory.eventKeys.add(key);
 			if (!fresh) {
 				stats.duplicates++;
 				continue;
@@ -301,10 +306,12 @@ export function processWebhookRequest(
 		const testCall = { event: 'testCall', format, requestId: stats.requestId, receivedAt: new Date(nowMs).toISOString() };
 		return { action: 'run', items: [testCall], stats };
 	}
-	if (dedupe !== undefined) {
-		if (stats.requestId !== null) dedupe.requestIds.add(requestKey(stats.requestId));
-		saveDeduplication(staticData, dedupe);
+	if (requestId !== null) {
+		memory!.requestIds.add(requestKey(requestId));
+		memory!.requestBodies.add(bodyKey!);
 	}
+	stats.isRetry = repeatBatch || requestSeen || stats.duplicates > 0;
+	if (stats.isRetry) for (const event of selected) event.isRetry = true;
 	if (selected.length === 0) {
 		return { action: 'acknowledge', reason: stats.duplicates > 0 ? 'duplicate' : 'no_selected_events', stats };
 	}
@@ -313,20 +320,15 @@ export function processWebhookRequest(
 }
 
 /**
- * Records the events of a run as seen. n8n saves a workflow's static data when an execution ends,
- * never after webhook(): what webhook() writes is lost once its request is answered (and a queue-mode
- * worker loads static data afresh anyway). So the execution a webhook starts calls this, through the
- * trigger's execute(), and the next retry of the batch finds its events.
+ * Records the events of a run as seen, for an execution that runs where webhook() did not (a
+ * queue-mode worker never shares the webhook processor's memory): items in either output form.
  */
-export function recordSeenEvents(staticData: IDataObject, items: IDataObject[], output: TriggerSettings['output']): void {
-	const dedupe = loadDeduplication(staticData);
+export function recordSeenEvents(memory: SeenMemory, items: IDataObject[], output: TriggerSettings['output']): void {
 	const normaliser = new EventNormaliser({ requestId: null, isRetry: false, legacy: false });
 	for (const json of items) {
 		const event = output === 'raw' ? normaliser.normalise(json) : (json as unknown as NormalisedEvent);
 		if (event === undefined || typeof event.status !== 'string') continue;
-		if (typeof event.requestId === 'string') dedupe.requestIds.add(requestKey(event.requestId));
 		const key = eventKey(event);
-		if (key !== undefined) dedupe.eventKeys.add(key);
+		if (key !== undefined) memory.eventKeys.add(key);
 	}
-	saveDeduplication(staticData, dedupe);
 }

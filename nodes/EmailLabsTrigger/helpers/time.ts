@@ -8,10 +8,14 @@ const NUMERIC = /^\d+(\.\d+)?$/;
 /** `2026-09-25 09:00:00` (the form seen in `X-Webhook-Date`), optional fraction, no zone. */
 const SQL_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
 
-/** Epoch milliseconds from a number of seconds or milliseconds; undefined when not finite or < 0. */
+/** The largest time a JavaScript Date can hold (year 275760); anything later is not a date. */
+const MAX_DATE_MS = 8.64e15;
+
+/** Epoch milliseconds from a number of seconds or milliseconds; undefined when not finite, < 0 or beyond a Date's range. */
 export function epochMsFromNumber(value: number): number | undefined {
 	if (!Number.isFinite(value) || value < 0) return undefined;
-	return value >= MILLISECONDS_THRESHOLD ? Math.trunc(value) : Math.trunc(value * MS_PER_SECOND);
+	const ms = value >= MILLISECONDS_THRESHOLD ? Math.trunc(value) : Math.trunc(value * MS_PER_SECOND);
+	return ms <= MAX_DATE_MS ? ms : undefined;
 }
 
 /**
