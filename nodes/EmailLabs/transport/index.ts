@@ -20,13 +20,18 @@ import {
 } from './envelope';
 import { encodePhpForm, type PhpFormValue } from './phpForm';
 import {
+	AMBIGUOUS_STATUS_CODES,
 	MAX_RETRY_AFTER_MS,
 	RETRYABLE_STATUS_CODES,
+	isNotSentNetworkError,
 	isRetryableNetworkError,
 	parseRetryAfter,
 	retryDelayMs,
 } from './retryPolicy';
-import { LEGACY_PAGE_SIZE, V2_PAGE_SIZE, nextOffset } from './wireAssumptions';
+import { LEGACY_PAGE_SIZE, V2_PAGE_SIZE, messageLookup, nextOffset, rowMessageId } from './wireAssumptions';
+
+/** Message lookups in flight at once while reconciling an ambiguous send. */
+const LOOKUP_CONCURRENCY = 5;
 
 export type { ApiErrorEntry, ApiGeneration, EmailLabsResponse } from './envelope';
 
@@ -46,6 +51,18 @@ export interface RequestSpec {
 	json?: IDataObject;
 	/** A 404 "no results" answer becomes an empty `data` list instead of an error. */
 	emptyOnNotFound?: boolean;
+	/**
+	 * false for a request that must not run twice (a send): after an ambiguous failure (502, 504,
+	 * a connection lost or timed out after sending) it is not retried; `send` reports `unknown`.
+	 */
+	repeatable?: boolean;
+}
+
+export interface SendResult {
+	response: EmailLabsResponse;
+	failed: boolean;
+	/** Set when a non-repeatable request failed ambiguously: EmailLabs may or may not have acted on it. */
+	unknown?: string;
 }
 
 export interface PageRequest {
@@ -55,10 +72,17 @@ export interface PageRequest {
 
 export interface EmailLabsClient {
 	readonly generation: ApiGeneration;
+	/** How often a request is tried in all (the node's Max Tries option). */
+	readonly maxTries: number;
 	/** Sends with retries; EmailLabs failures throw a NodeApiError carrying EmailLabs' own message and request id. */
 	request(spec: RequestSpec, itemIndex?: number): Promise<EmailLabsResponse>;
 	/** Like `request`, but a failure answer is returned instead of thrown (for per-recipient handling). */
-	send(spec: RequestSpec, itemIndex?: number): Promise<{ response: EmailLabsResponse; failed: boolean }>;
+	send(spec: RequestSpec, itemIndex?: number): Promise<SendResult>;
+	/**
+	 * Whether EmailLabs holds a message with each of these Message IDs (legacy `emails` filtered by
+	 * message id, v2.1 `email?messageId=`): true, false, or undefined when the lookup failed.
+	 */
+	findMessages(messageIds: string[], itemIndex?: number): Promise<Map<string, boolean | undefined>>;
 	/** Follows offset/limit paging until "Return All" or the limit is satisfied. */
 	requestList(spec: RequestSpec, page: PageRequest, itemIndex?: number): Promise<IDataObject[]>;
 	/** The NodeApiError for a failure answer, e.g. one that `send` returned. */
@@ -151,8 +175,9 @@ export async function createClient(
 		return request;
 	};
 
-	const send = async (spec: RequestSpec, itemIndex?: number) => {
+	const send = async (spec: RequestSpec, itemIndex?: number): Promise<SendResult> => {
 		const requestOptions = buildOptions(spec);
+		const repeatable = spec.repeatable !== false;
 		for (let attempt = 1; ; attempt++) {
 			let statusCode: number;
 			let headers: IDataObject;
@@ -165,7 +190,11 @@ export async function createClient(
 				)) as { statusCode: number; headers: IDataObject; body: unknown };
 				({ statusCode, headers, body: rawBody } = answer);
 			} catch (error) {
-				if (attempt < maxTries && isRetryableNetworkError(error as IDataObject)) {
+				const cause = error as IDataObject;
+				if (!repeatable && isRetryableNetworkError(cause) && !isNotSentNetworkError(cause)) {
+					return { response: { statusCode: 0, data: undefined, errors: [] }, failed: true, unknown: `the connection failed (${(error as Error).message})` };
+				}
+				if (attempt < maxTries && isRetryableNetworkError(cause)) {
 					const delay = retryDelayMs(attempt);
 					context.logger.debug(`EmailLabs ${spec.method} ${spec.path}: ${(error as Error).message}; retry ${attempt} in ${delay} ms`);
 					await sleep(delay);
@@ -174,7 +203,7 @@ export async function createClient(
 				// The original error carries the request configuration, auth included: never pass it on.
 				throw new NodeApiError(
 					node,
-					{ message: (error as Error).message ?? 'Request failed', code: (error as IDataObject).code ?? null } as JsonObject,
+					{ message: (error as Error).message ?? 'Request failed', code: cause.code ?? null } as JsonObject,
 					{
 						message: `Could not reach EmailLabs (${new URL(baseUrl).host}): ${(error as Error).message}`,
 						description: `Tried ${attempt} time(s).`,
@@ -186,6 +215,9 @@ export async function createClient(
 			const response = readEnvelope(generation, statusCode, body);
 			if (spec.emptyOnNotFound && isEmptyListAnswer(generation, response)) {
 				return { response: { ...response, data: [], total: 0 }, failed: false };
+			}
+			if (!repeatable && AMBIGUOUS_STATUS_CODES.has(statusCode)) {
+				return { response, failed: true, unknown: `EmailLabs answered HTTP ${statusCode}` };
 			}
 			if (RETRYABLE_STATUS_CODES.has(statusCode) && attempt < maxTries) {
 				const retryAfter = parseRetryAfter(headers?.['retry-after']);
@@ -225,5 +257,25 @@ export async function createClient(
 		return results;
 	};
 
-	return { generation, request, send, requestList, toError };
+	const findMessage = async (messageId: string, itemIndex?: number): Promise<boolean | undefined> => {
+		try {
+			const response = await request({ method: 'GET', ...messageLookup(generation, messageId), emptyOnNotFound: true }, itemIndex);
+			return toList(response.data).some((row) => rowMessageId(row) === messageId);
+		} catch (error) {
+			context.logger.warn(`EmailLabs: could not look up Message ID ${messageId}: ${(error as Error).message}`);
+			return undefined;
+		}
+	};
+
+	const findMessages = async (messageIds: string[], itemIndex?: number) => {
+		const found = new Map<string, boolean | undefined>();
+		for (let start = 0; start < messageIds.length; start += LOOKUP_CONCURRENCY) {
+			const slice = messageIds.slice(start, start + LOOKUP_CONCURRENCY);
+			const answers = await Promise.all(slice.map(async (messageId) => await findMessage(messageId, itemIndex)));
+			slice.forEach((messageId, index) => found.set(messageId, answers[index]));
+		}
+		return found;
+	};
+
+	return { generation, maxTries, request, send, requestList, toError, findMessages };
 }

@@ -12,6 +12,16 @@ const RETRYABLE_NETWORK_CODES = new Set([
 	'UND_ERR_SOCKET',
 ]);
 
+/**
+ * Failures after which the server may already have acted on the request: a gateway answered for
+ * it (502, 504), or the connection broke or timed out once the request could have been sent.
+ * A send is not repeated blindly after these (see sendMessages' reconciliation).
+ */
+export const AMBIGUOUS_STATUS_CODES = new Set([502, 504]);
+
+/** Network failures that prove the request never reached a server: safe to repeat any request. */
+const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND']);
+
 export const BASE_DELAY_MS = 500;
 export const MAX_DELAY_MS = 30_000;
 /** A Retry-After longer than this is not waited for: the request fails with EmailLabs' answer. */
@@ -23,6 +33,12 @@ export function isRetryableNetworkError(error: { code?: unknown; httpCode?: unkn
 	const codes = [error.code, error.httpCode, cause.code];
 	if (codes.some((code) => typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code))) return true;
 	return typeof error.message === 'string' && /socket hang up|ECONNRESET/i.test(error.message);
+}
+
+/** A network error that proves nothing was sent (refused connection, failed DNS lookup). */
+export function isNotSentNetworkError(error: { code?: unknown; httpCode?: unknown; cause?: unknown }): boolean {
+	const cause = (error.cause ?? {}) as { code?: unknown };
+	return [error.code, error.httpCode, cause.code].some((code) => typeof code === 'string' && NOT_SENT_NETWORK_CODES.has(code));
 }
 
 /** `Retry-After` as delta-seconds or an HTTP date, in milliseconds; undefined when absent or invalid. */

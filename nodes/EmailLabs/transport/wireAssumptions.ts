@@ -1,3 +1,7 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { PhpFormValue } from './phpForm';
+
 /**
  * Every EmailLabs wire detail that no official document confirms lives here, so that a
  * correction is a one-line change. Each entry names its evidence (labels from
@@ -46,3 +50,25 @@ export const V2_TEMPLATE_PATH = 'email/template';
 
 /** v2.1 status list filters with evidence (secondhand V1/V3): others are refused, not guessed. */
 export const V2_EMAIL_LIST_FILTERS = ['messageId', 'smtpAccount'] as const;
+
+/**
+ * Where to ask whether EmailLabs accepted a message, by the Message ID the node chose, after a
+ * send failed ambiguously. Legacy: `GET emails` with `filter[message_id]=<id>` (filter field named
+ * in the official PHP library github.com/emaillabs/emaillabs-php-api, src/EmailLabs/Tools/EmailLabsFilter.php,
+ * and in RapidSoftwareSolutions/Marketplace-EmailLabs-Package control.json); "nothing found" is
+ * a 404 "No items" answer. v2.1: `GET email?messageId=<id>&limit=1`, as the public receiver in
+ * github.com/aktualnosci-be/pracujbe (src/lib/email/transport/emaillabs.ts) does before re-sending.
+ * UNVERIFIED: that an accepted message is listed there at once; sendMessages waits before asking.
+ */
+export function messageLookup(generation: 'legacy' | 'v2', messageId: string): { path: string; query: Record<string, PhpFormValue> } {
+	return generation === 'legacy'
+		? { path: 'emails', query: { filter: { message_id: messageId }, limit: 1 } }
+		: { path: 'email', query: { messageId, limit: 1 } };
+}
+
+/** The Message ID of a row of those answers (legacy `message_id`/`msgid`, v2.1 `to.messageId`), without angle brackets. */
+export function rowMessageId(row: IDataObject): string | undefined {
+	const to = row.to as IDataObject | undefined;
+	const value = row.message_id ?? row.msgid ?? row.messageId ?? (typeof to === 'object' && to !== null ? to.messageId : undefined);
+	return typeof value === 'string' ? value.trim().replace(/^<|>$/g, '') : undefined;
+}

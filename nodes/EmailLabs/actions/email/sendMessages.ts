@@ -1,13 +1,21 @@
-import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+	type NodeOperationError,
+} from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../../helpers/executeItems';
 import { requireGeneration } from '../../helpers/generation';
 import { createParameterReader } from '../../helpers/parameters';
 import { MAX_RECIPIENTS_PER_REQUEST } from '../../helpers/validation';
-import type { EmailLabsClient } from '../../transport';
+import type { EmailLabsClient, RequestSpec } from '../../transport';
 import { planBatches, type Batch } from './batching';
+import { deliverBatch, type BatchDelivery } from './deliverBatch';
 import { prepareMessage, type MessageKind, type PreparedMessage } from './message';
-import { readLegacyResults, readV2Results, toLegacyForm, toV2Body, type RecipientResult } from './wireFormat';
+import { toLegacyForm, toV2Body, type RecipientResult } from './wireFormat';
 
 const LEGACY_SEND_PATHS: Record<MessageKind, string> = { send: 'new_sendmail', sendTemplate: 'sendmail_templates' };
 
@@ -25,8 +33,10 @@ export async function sendMessages(
 	const outputs: INodeExecutionData[][] = items.map(() => []);
 	const prepared: PreparedMessage[] = [];
 	const readParameter = createParameterReader(context);
+	/** Recipients EmailLabs accepted so far: a stopping error names them, so a re-run can skip them. */
+	const delivered: RecipientResult[] = [];
 	const fail = (itemIndex: number, error: Error) => {
-		if (!context.continueOnFail()) throw asNodeError(context, error, itemIndex);
+		if (!context.continueOnFail()) throw withDelivered(asNodeError(context, error, itemIndex), delivered);
 		outputs[itemIndex] = [errorItem(error, itemIndex)];
 	};
 
@@ -45,29 +55,31 @@ export async function sendMessages(
 		Math.max(1, context.getNodeParameter('options.maxRecipientsPerRequest', 0, MAX_RECIPIENTS_PER_REQUEST) as number),
 	);
 	const batches = planBatches(prepared, { enabled: batching, maxRecipients });
+	const toSpec = (batch: Batch): RequestSpec =>
+		client.generation === 'legacy'
+			? { method: 'POST', path: LEGACY_SEND_PATHS[kind], form: toLegacyForm(batch) }
+			: { method: 'POST', path: 'email', json: toV2Body(batch) };
 
 	for (const [batchIndex, batch] of batches.entries()) {
-		const firstItem = batch.messages[0].itemIndex;
-		const { response, failed } = await client.send(
-			client.generation === 'legacy'
-				? { method: 'POST', path: LEGACY_SEND_PATHS[kind], form: toLegacyForm(batch) }
-				: { method: 'POST', path: 'email', json: toV2Body(batch) },
-			firstItem,
-		);
-		if (failed) {
-			for (const message of batch.messages) fail(message.itemIndex, client.toError(response, message.itemIndex));
+		let delivery: BatchDelivery;
+		try {
+			delivery = await deliverBatch(context, client, batch, toSpec);
+		} catch (error) {
+			// EmailLabs could not be reached for this call: only its items fail.
+			for (const message of batch.messages) fail(message.itemIndex, error as Error);
 			continue;
 		}
-		const { results, unmatchedErrors } =
-			client.generation === 'legacy'
-				? { results: readLegacyResults(batch, response), unmatchedErrors: [] as string[] }
-				: readV2Results(batch, response);
+		if (delivery.kind === 'refused') {
+			for (const message of batch.messages) fail(message.itemIndex, client.toError(delivery.response, message.itemIndex));
+			continue;
+		}
 		for (const message of batch.messages) {
-			const recipients = message.recipients.map((recipient) => results.get(recipient.email.toLowerCase())!);
-			const json = itemResult(batch, batchIndex, batches.length, recipients, response.requestId, unmatchedErrors);
+			const recipients = message.recipients.map((recipient) => delivery.results.get(recipient.email.toLowerCase())!);
+			delivered.push(...recipients.filter((recipient) => recipient.accepted));
+			const json = itemResult(batch, batchIndex, batches.length, recipients, delivery.requestId, delivery.warnings);
 			const rejected = recipients.filter((recipient) => !recipient.accepted);
 			if (rejected.length) {
-				const error = recipientError(context, message.itemIndex, rejected, recipients.length, response.statusCode, response.requestId);
+				const error = recipientError(context, message.itemIndex, rejected, recipients.length, delivery.statusCode, delivery.requestId);
 				fail(message.itemIndex, error);
 				if (outputs[message.itemIndex].length) Object.assign(outputs[message.itemIndex][0].json, { recipients: json.recipients });
 				continue;
@@ -76,6 +88,15 @@ export async function sendMessages(
 		}
 	}
 	return outputs.flat();
+}
+
+/** Adds to a stopping error how many recipients EmailLabs already accepted, and their Message IDs. */
+function withDelivered<T extends NodeApiError | NodeOperationError>(error: T, delivered: RecipientResult[]): T {
+	if (!delivered.length) return error;
+	const ids = delivered.map((recipient) => recipient.messageId);
+	error.description = `${error.description ? `${error.description}. ` : ''}Before this error EmailLabs accepted ${delivered.length} recipient(s) of earlier requests (their Message IDs are in the error's acceptedMessageIds); skip them when you run this again.`;
+	Object.assign(error.context, { acceptedRecipients: delivered.length, acceptedMessageIds: ids });
+	return error;
 }
 
 function itemResult(

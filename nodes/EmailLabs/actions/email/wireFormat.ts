@@ -13,6 +13,8 @@ export interface RecipientResult {
 	accepted: boolean;
 	/** Whether EmailLabs named this recipient in its answer (otherwise accepted with the sent Message-ID). */
 	confirmed: boolean;
+	/** Accepted according to a lookup by Message ID after the send's own answer was lost. */
+	lookedUp?: boolean;
 	error?: string;
 }
 
