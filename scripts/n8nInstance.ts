@@ -112,6 +112,8 @@ export function n8nEnvironment(options: InstanceOptions): NodeJS.ProcessEnv {
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: ownerPasswordHash(options.provisioned.n8nDir),
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
 		GENERIC_TIMEZONE: 'UTC',
+		// What the README's production checklist asks for: without it n8n puts stack traces into webhook error answers.
+		NODE_ENV: 'production',
 		...options.extraEnv,
 	};
 }

@@ -77,6 +77,15 @@ describe('exactly once under concurrency, re-sends and restarts', () => {
 		expect(Object.keys(stored).sort()).toEqual(['recentEventKeys', 'recentRequestBodies', 'recentRequestIds', 'webhookRegistration']);
 	});
 
+	it('an execution started without the stored static data (queue-mode worker) writes nothing back', async () => {
+		const harness = await start({ executionsLikeQueueWorker: true });
+		const before = JSON.stringify(harness.storedStaticData);
+		await post(harness, { body: JSON.stringify(uniqueBatch(6)), headers: newPanelHeaders(uniqueRequestId()) });
+		expect(harness.executions).toHaveLength(1);
+		expect(JSON.stringify(harness.storedStaticData)).toBe(before);
+		expect((harness.storedStaticData['node:EmailLabs Trigger'] as IDataObject).webhookRegistration).toBeDefined();
+	});
+
 	it('saves after a duplicate that starts no execution, so a restart still knows it', async () => {
 		const harness = await start();
 		const batch: Sent = { body: JSON.stringify(uniqueBatch(2)), headers: newPanelHeaders(uniqueRequestId()) };

@@ -128,6 +128,8 @@ export interface HarnessOptions {
 	persistStaticDataAsJson?: boolean;
 	/** With persistStaticDataAsJson: milliseconds an execution takes between its load and its save. */
 	executionMs?: () => number;
+	/** With persistStaticDataAsJson: executions start with empty static data, as a queue-mode worker starts webhook executions. */
+	executionsLikeQueueWorker?: boolean;
 }
 
 export interface PostOptions {
@@ -349,7 +351,7 @@ export class WebhookHarness {
 
 	/** The execution a webhook starts, as n8n runs it: static data loaded afresh, saved whole at the end. */
 	private async runExecution(items: INodeExecutionData[]): Promise<void> {
-		const workflow = this.createWorkflow(JSON.parse(this.stored) as IDataObject);
+		const workflow = this.createWorkflow(this.options.executionsLikeQueueWorker ? {} : (JSON.parse(this.stored) as IDataObject));
 		const node = workflow.getNode('EmailLabs Trigger') as INode;
 		const executionId = `harness-webhook-${++this.executionCount}`;
 		const hooks = new ExecutionLifecycleHooks('webhook', executionId, {
