@@ -16,7 +16,7 @@
  * when n8n cannot be made to work.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,12 +58,11 @@ export function provisioningEnv(node, base = process.env) {
 	return env;
 }
 
-function packageCount(nodeModules) {
-	try {
-		return readdirSync(nodeModules).reduce((count, name) => count + (name.startsWith('@') ? readdirSync(join(nodeModules, name)).length : 1), 0);
-	} catch {
-		return 0;
-	}
+/** Megabytes below a folder (du), for the progress line; undefined when du cannot tell. */
+function megabytes(dir) {
+	const result = spawnSync('du', ['-sm', dir], { encoding: 'utf8' });
+	const value = Number.parseInt(result.stdout ?? '', 10);
+	return Number.isFinite(value) ? value : undefined;
 }
 
 /** Runs a command with its output on our stderr (live), and a heartbeat for long silent phases. */
@@ -72,8 +71,9 @@ async function run(label, expected, command, args, { cwd, env, watch }) {
 	log(`${label} (${expected})…`);
 	const heartbeat = setInterval(() => {
 		const seconds = Math.round((Date.now() - started) / 1000);
-		log(`  still working: ${seconds} s${watch ? `, ${packageCount(watch)} packages so far` : ''}`);
-	}, 20_000);
+		const size = watch ? megabytes(watch) : undefined;
+		log(`  still working: ${seconds} s${size !== undefined ? `, ${size} MB on disk so far` : ''}`);
+	}, 15_000);
 	try {
 		const code = await new Promise((resolveRun, reject) => {
 			const child = spawn(command, args, { cwd, env, stdio: ['ignore', process.stderr, process.stderr] });
@@ -131,10 +131,10 @@ export async function provision() {
 		rmSync(MARKER, { force: true });
 		mkdirSync(N8N_DIR, { recursive: true });
 		writeFileSync(join(N8N_DIR, 'package.json'), '{"private":true}\n');
-		await run(`n8n@${N8N_VERSION}, first time only`, 'about 3 to 5 minutes, 3 GB', 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `n8n@${N8N_VERSION}`], {
+		await run(`n8n@${N8N_VERSION}, first time only`, 'about 3 to 5 minutes, 3 GB', 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', `n8n@${N8N_VERSION}`], {
 			cwd: N8N_DIR,
 			env: provisioningEnv(node),
-			watch: join(N8N_DIR, 'node_modules'),
+			watch: N8N_DIR,
 		});
 		await rebuildSqlite(node);
 	}

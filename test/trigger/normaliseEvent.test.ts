@@ -208,3 +208,18 @@ describe('eventKey', () => {
 		expect(fingerprint('ab', 'c', 1, '')).not.toBe(fingerprint('a', 'bc', 1, ''));
 	});
 });
+
+describe('one alias table for both formats', () => {
+	const context = { requestId: 'r', isRetry: false, legacy: false };
+
+	it('a new-panel event with `to` as a string and `messageId` at the top level keeps both', () => {
+		const event = normaliseEvent({ status: 'hardbounce', statusTime: STATUS_TIME, to: 'jan@example.com', messageId: '<m1@acme.example>' }, context)!;
+		expect(event).toMatchObject({ event: 'hardBounce', email: 'jan@example.com', messageId: 'm1@acme.example' });
+	});
+
+	it('a new-panel click with `link` reads it as the URL, so two links in one second stay two events', () => {
+		const click = (link: string) => normaliseEvent({ status: 'track', statusTime: STATUS_TIME, to: { email: 'a@example.com', messageId: 'm@x' }, link }, context)!;
+		expect(click('https://a.example/').url).toBe('https://a.example/');
+		expect(eventKey(click('https://a.example/'))).not.toBe(eventKey(click('https://b.example/')));
+	});
+});

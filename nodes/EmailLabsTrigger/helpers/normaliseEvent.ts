@@ -103,10 +103,10 @@ function usable(value: unknown, text: boolean): boolean {
 	return !text || typeof value === 'string' || typeof value === 'number';
 }
 
-/** Every alias of FIELD_ALIASES, first usable one wins: for legacy events and unrecognised shapes. */
-export function readAliasedFields(event: EventObject, into: SourceFields): SourceFields {
+/** Fills every field still undefined from its aliases in FIELD_ALIASES; the first usable one wins. */
+function fillFromAliases(event: EventObject, into: SourceFields): SourceFields {
 	for (const { field, text, paths } of PATHS) {
-		into[field] = undefined;
+		if (into[field] !== undefined) continue;
 		for (const path of paths) {
 			const value = path.length === 1 ? event[path[0]] : asObject(event[path[0]])?.[path[1]];
 			if (usable(value, text)) {
@@ -116,6 +116,12 @@ export function readAliasedFields(event: EventObject, into: SourceFields): Sourc
 		}
 	}
 	return into;
+}
+
+/** Every alias of FIELD_ALIASES, first usable one wins: for legacy events and unrecognised shapes. */
+export function readAliasedFields(event: EventObject, into: SourceFields): SourceFields {
+	for (const { field } of PATHS) into[field] = undefined;
+	return fillFromAliases(event, into);
 }
 
 /**
@@ -225,12 +231,10 @@ export class EventNormaliser {
 
 	normalise(event: EventObject): NormalisedEvent | undefined {
 		const { context } = this;
-		let fields = context.legacy ? readAliasedFields(event, this.scratch) : readNewPanelFields(event, this.scratch);
-		if (!identifies(fields)) {
-			if (context.legacy) return undefined;
-			fields = readAliasedFields(event, this.scratch);
-			if (!identifies(fields)) return undefined;
-		}
+		// One alias table for both formats: the new-panel names are read first (plain property
+		// access, fast), then any field still missing from its other names.
+		const fields = context.legacy ? readAliasedFields(event, this.scratch) : fillFromAliases(event, readNewPanelFields(event, this.scratch));
+		if (!identifies(fields)) return undefined;
 
 		const status = text(fields.status);
 		const definition = status === null ? undefined : definitionForStatus(status);
