@@ -33,8 +33,20 @@ export function isPlainObject(value: unknown): value is Vars {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Legacy `filter=field::value|field2::value2` into pairs (ranges keep their `.from` / `.to` suffix). */
+/**
+ * Legacy `filter=field::value|field2::value2` into pairs (ranges keep their `.from` / `.to` suffix).
+ * The bracket form `filter[message_id]=…` (`filter[created_at][from]=…`) gives the same pairs.
+ */
 export function parseLegacyFilter(filter: unknown): Array<[string, string]> {
+	if (isPlainObject(filter)) {
+		return Object.entries(filter).flatMap(([field, value]): Array<[string, string]> => {
+			if (typeof value === 'string') return [[field, value]];
+			if (!isPlainObject(value)) return [];
+			return Object.entries(value)
+				.filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+				.map(([suffix, bound]): [string, string] => [`${field}.${suffix}`, bound]);
+		});
+	}
 	if (typeof filter !== 'string' || !filter) return [];
 	return filter
 		.split('|')

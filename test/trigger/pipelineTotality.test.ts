@@ -5,6 +5,7 @@
  * and reach the parser and the normaliser.
  */
 import fc from 'fast-check';
+import type { IDataObject } from 'n8n-workflow';
 
 import { secretsFromCredential } from '../../nodes/EmailLabsTrigger/helpers/credential';
 import { EVENT_DEFINITIONS } from '../../nodes/EmailLabsTrigger/helpers/normaliseEvent';
@@ -140,7 +141,7 @@ describe('the webhook pipeline is total', () => {
 				const events = [...odd.slice(0, at), good, ...odd.slice(at)];
 				const outcome = run(newPanelHeaders(`r-${Math.random()}`), JSON.stringify(events), 'application/json', 'normalised', true, new SeenMemory({}));
 				expect(outcome.action).toBe('run');
-				const items = (outcome as { items: Array<{ messageId: unknown }> }).items;
+				const items = (outcome as { items: IDataObject[] }).items;
 				expect(items.some((item) => item.messageId === good.to.messageId)).toBe(true);
 			}),
 			{ numRuns: 1000 },
