@@ -9,7 +9,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import {
 	createApiKey,
-	freePort,
 	login,
 	startExampleInstance,
 	startN8n,
@@ -246,7 +245,7 @@ describe('sends under faults', () => {
 		return (data.resultData.runData['Send Template'][0].data.main[0] as Array<{ json: Record<string, unknown> }>).map((item) => item.json);
 	};
 	const sandboxCall = async (method: string, path: string, body?: unknown): Promise<{ injected?: unknown }> =>
-		await (await fetch(`${sandbox.url}/_sandbox/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json();
+		((await (await fetch(`${sandbox.url}/_sandbox/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as { injected?: unknown };
 
 	it('1,000 template sends with ~30 % faults (429, 502, 503, resets, process-then-drop, process-then-502): every recipient accepted exactly once', async () => {
 		await sandboxCall('POST', 'faults', {
