@@ -244,8 +244,10 @@ describe('sends under faults', () => {
 		const { data } = await api('GET', `/executions/${latest.id}?includeData=true`);
 		return (data.resultData.runData['Send Template'][0].data.main[0] as Array<{ json: Record<string, unknown> }>).map((item) => item.json);
 	};
-	const sandboxCall = async (method: string, path: string, body?: unknown): Promise<{ injected?: unknown }> =>
-		((await (await fetch(`${sandbox.url}/_sandbox/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as { injected?: unknown };
+	const sandboxCall = async (method: string, path: string, body?: unknown): Promise<{ injected?: unknown }> => {
+		const response = await fetch(`${sandbox.url}/_sandbox/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+		return (await response.json()) as { injected?: unknown };
+	};
 
 	it('1,000 template sends with ~30 % faults (429, 502, 503, resets, process-then-drop, process-then-502): every recipient accepted exactly once', async () => {
 		await sandboxCall('POST', 'faults', {
