@@ -11,7 +11,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
-	ROOT,
 	cleanDir,
 	freePort,
 	installCommunityPackage,
@@ -21,6 +20,7 @@ import {
 	startN8n,
 	waitFor,
 } from '../scripts/n8nInstance';
+import { ROOT } from '../scripts/paths';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
 const EVENTS_PER_REQUEST = 10;

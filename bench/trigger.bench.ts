@@ -11,11 +11,12 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-import { DEDUPE_CAPACITY } from '../nodes/EmailLabsTrigger/helpers/constants';
-import { SeenMemory } from '../nodes/EmailLabsTrigger/helpers/seenMemory';
-import { fingerprint } from '../nodes/EmailLabsTrigger/helpers/fingerprint';
-import { processWebhookRequest, type TriggerSettings } from '../nodes/EmailLabsTrigger/helpers/processRequest';
-import { EVENT_DEFINITIONS } from '../nodes/EmailLabsTrigger/helpers/normaliseEvent';
+import { DEDUPE_CAPACITY } from '../nodes/EmailLabsTrigger/pipeline/constants';
+import { SeenMemory } from '../nodes/EmailLabsTrigger/pipeline/seenMemory';
+import { fingerprint } from '../nodes/EmailLabsTrigger/pipeline/fingerprint';
+import { processWebhookRequest } from '../nodes/EmailLabsTrigger/pipeline/processRequest';
+import type { TriggerSettings } from '../nodes/EmailLabsTrigger/pipeline/settings';
+import { EVENT_DEFINITIONS } from '../nodes/EmailLabsTrigger/pipeline/events';
 import type { IDataObject } from 'n8n-workflow';
 
 /** BENCH_SMOKE=1: a tiny run that only proves the benchmark still works (see test/bench). */

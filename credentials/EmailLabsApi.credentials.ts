@@ -6,8 +6,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-export const LEGACY_API_URL = 'https://api.emaillabs.net.pl/api';
-export const V2_API_URL = 'https://api.emaillabs.io/v2.1';
+import { legacyWire, v2Wire } from '../nodes/EmailLabs/transport/generations';
 
 /**
  * EmailLabs has two API generations that share nothing on the wire:
@@ -83,7 +82,7 @@ export class EmailLabsApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'legacyBaseUrl',
 			type: 'string',
-			default: LEGACY_API_URL,
+			default: legacyWire.defaultBaseUrl,
 			description: 'Change only for a proxy or the local EmailLabs sandbox',
 			displayOptions: { show: { api: ['legacy'] } },
 		},
@@ -91,7 +90,7 @@ export class EmailLabsApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'v2BaseUrl',
 			type: 'string',
-			default: V2_API_URL,
+			default: v2Wire.defaultBaseUrl,
 			description: 'Change only for a proxy or the local EmailLabs sandbox',
 			displayOptions: { show: { api: ['v2'] } },
 		},
@@ -118,7 +117,7 @@ export class EmailLabsApi implements ICredentialType {
 		request: {
 			baseURL:
 				'={{ (($credentials.api === "v2" ? $credentials.v2BaseUrl : $credentials.legacyBaseUrl) || "").replace(/\\/+$/, "") }}',
-			url: '={{ $credentials.api === "v2" ? "/email/smtpAccount" : "/smtp" }}',
+			url: `={{ $credentials.api === "v2" ? "/${v2Wire.paths.smtpAccounts}" : "/${legacyWire.paths.smtpAccounts}" }}`,
 			method: 'GET',
 		},
 	};

@@ -65,7 +65,7 @@ function legacySend(state: SandboxState, endpoint: string, requestId: string, fo
 	const problems = state.validateSend(input, true);
 	if (input.tags.join('').length > MAX_SUBJECT) problems.push(['tags', `Tags are longer than ${MAX_SUBJECT} characters in all`]);
 	if (problems.length) return legacyEnvelope(requestId, 400, [], Object.fromEntries(problems));
-	// Per-recipient problems come back inside a successful answer, as an error text (client C5).
+	// Per-recipient problems come back inside a successful answer, as an error text (as the client github.com/plotkabytes/Emaillabs-sendmail-example, Program.cs, reads it).
 	const valid = input.recipients.filter((recipient) => EMAIL.test(recipient.email));
 	const stored = state.store({ ...input, recipients: valid });
 	const data = input.recipients.map((recipient) => {

@@ -1,7 +1,7 @@
 /**
  * EmailLabs sandbox: a local, in-memory stand-in for both EmailLabs HTTP APIs ("Mailpit for
- * EmailLabs"). It speaks the wire formats the n8n nodes use (see
- * shared reference emaillabs-api.md and nodes/EmailLabs/transport), stores what is sent, and
+ * EmailLabs"). It speaks the wire formats the n8n nodes use (see nodes/EmailLabs/transport and
+ * its wireAssumptions.ts for the sources), stores what is sent, and
  * fires signed delivery webhooks back, so workflows can be built and tested without an account.
  *
  * - Legacy API under `/api/...` (legacyApi.ts, legacyLists.ts).

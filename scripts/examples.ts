@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ROOT } from './n8nInstance';
+import { ROOT } from './paths';
 
 export const EXAMPLE_SANDBOX_URL = 'http://127.0.0.1:8025';
 export const EXAMPLES_DIR = join(ROOT, 'examples');

@@ -6,9 +6,13 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-export const ROOT = resolve(__dirname, '..');
+import { materialiseExamples } from './examples';
+import { ROOT } from './paths';
+
+/** Also importable from here (the end-to-end tests do). */
+export { ROOT };
 export const OWNER = { email: 'owner@emaillabs.sandbox', password: 'Sandbox-Passw0rd!' };
 
 export interface Provisioned {
@@ -247,8 +251,6 @@ export async function startExampleInstance(opts: {
 	publish: string[];
 	port?: number;
 }): Promise<ExampleInstance> {
-	// Loaded here, not at the top: examples.ts imports ROOT from this module.
-	const { materialiseExamples } = require('./examples') as typeof import('./examples');
 	const provisioned = provision();
 	const runDir = join(ROOT, '.e2e', 'runs', `${opts.name}-${process.pid}`);
 	cleanDir(runDir);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 
 import { startSandbox } from '../sandbox/server';
 import { exampleWorkflows, materialiseExamples } from './examples';
-import { OWNER, ProvisionFailed, ROOT, installCommunityPackage, n8nCli, packPackage, provision, startN8n, type InstanceOptions } from './n8nInstance';
+import { OWNER, ProvisionFailed, installCommunityPackage, n8nCli, packPackage, provision, startN8n, type InstanceOptions } from './n8nInstance';
+import { ROOT } from './paths';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8025);

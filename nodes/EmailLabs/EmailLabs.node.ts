@@ -6,13 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import * as blacklist from './actions/blacklist';
-import * as email from './actions/email';
-import * as emailAddress from './actions/emailAddress';
-import * as event from './actions/event';
-import * as smtpAccount from './actions/smtpAccount';
-import * as statistics from './actions/statistics';
-import * as template from './actions/template';
+import { resourceProperty, resources } from './actions/resources';
 import { router } from './actions/router';
 import { loadOptions } from './methods';
 
@@ -31,29 +25,14 @@ export class EmailLabs implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'emailLabsApi', required: true }],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Blacklist', value: 'blacklist' },
-					{ name: 'Email', value: 'email' },
-					{ name: 'Email Address', value: 'emailAddress' },
-					{ name: 'Event', value: 'event' },
-					{ name: 'SMTP Account', value: 'smtpAccount' },
-					{ name: 'Statistic', value: 'statistics' },
-					{ name: 'Template', value: 'template' },
-				],
-				default: 'email',
-			},
-			...email.description,
-			...template.description,
-			...blacklist.description,
-			...event.description,
-			...statistics.description,
-			...smtpAccount.description,
-			...emailAddress.description,
+			resourceProperty,
+			...resources.email.description,
+			...resources.template.description,
+			...resources.blacklist.description,
+			...resources.event.description,
+			...resources.statistics.description,
+			...resources.smtpAccount.description,
+			...resources.emailAddress.description,
 		],
 	};
 

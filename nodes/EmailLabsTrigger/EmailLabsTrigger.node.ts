@@ -16,10 +16,10 @@ import {
 } from 'n8n-workflow';
 
 import { triggerPanel, triggerProperties } from './description';
-import { checkWebhookCredential, secretsFromCredential, WEBHOOK_CREDENTIAL_TYPE } from './helpers/credential';
-import { processWebhookRequest, recordSeenEvents, type Outcome } from './helpers/processRequest';
-import { seenMemoryFor, STORED_LISTS } from './helpers/seenMemory';
-import { readTriggerSettings } from './helpers/settings';
+import { checkWebhookCredential, secretsFromCredential, WEBHOOK_CREDENTIAL_TYPE } from './pipeline/credential';
+import { processWebhookRequest, recordSeenEvents, type Outcome } from './pipeline/processRequest';
+import { seenMemoryFor, STORED_LISTS } from './pipeline/seenMemory';
+import { readNodeSettings } from './pipeline/settings';
 
 /** Where create() records the URL that was handed to the user, in the node's static data. */
 const REGISTRATION_KEY = 'webhookRegistration';
@@ -128,11 +128,7 @@ export class EmailLabsTrigger implements INodeType {
 				return registration?.url !== undefined && registration.url === this.getNodeWebhookUrl('default');
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const settings = readTriggerSettings(
-					this.getNodeParameter('events', []),
-					this.getNodeParameter('output', 'normalised'),
-					this.getNodeParameter('options', {}) as IDataObject,
-				);
+				const settings = readNodeSettings((name, fallback) => this.getNodeParameter(name, fallback));
 				if (!settings.ok) throw new NodeOperationError(this.getNode(), settings.message);
 				const url = this.getNodeWebhookUrl('default');
 				if (url === undefined) throw new NodeOperationError(this.getNode(), 'n8n provided no webhook URL');
@@ -175,11 +171,7 @@ export class EmailLabsTrigger implements INodeType {
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const settings = readTriggerSettings(
-			this.getNodeParameter('events', 0, []),
-			this.getNodeParameter('output', 0, 'normalised'),
-			this.getNodeParameter('options', 0, {}) as IDataObject,
-		);
+		const settings = readNodeSettings((name, fallback) => this.getNodeParameter(name, 0, fallback));
 		const staticData = this.getWorkflowStaticData('node');
 		if (settings.ok && settings.settings.deduplicate && holdsStoredState(staticData)) {
 			const memory = memoryOf(this, staticData);
@@ -193,11 +185,7 @@ export class EmailLabsTrigger implements INodeType {
 		// n8n always hands a webhook node its response object; everything after this is guarded.
 		const response = this.getResponseObject() as unknown as JsonResponse;
 		try {
-			const settings = readTriggerSettings(
-				this.getNodeParameter('events', []),
-				this.getNodeParameter('output', 'normalised'),
-				this.getNodeParameter('options', {}) as IDataObject,
-			);
+			const settings = readNodeSettings((name, fallback) => this.getNodeParameter(name, fallback));
 			if (!settings.ok) {
 				this.logger.warn(`EmailLabs Trigger: ${settings.message}`);
 				return respond(response, 500, { code: 'configuration_error', message: 'The trigger is misconfigured.' });

@@ -1,7 +1,7 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-import { DEFAULT_MAX_AGE_HOURS } from './helpers/constants';
-import { EVENT_DEFINITIONS } from './helpers/normaliseEvent';
+import { DEFAULT_MAX_AGE_HOURS } from './pipeline/constants';
+import { EVENT_DEFINITIONS } from './pipeline/events';
 
 // Notices are shown as plain text (n8n strips the markup), so the steps are written as sentences.
 const SETUP_STEPS =

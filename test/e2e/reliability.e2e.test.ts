@@ -26,7 +26,6 @@ let sandbox: Sandbox;
 let instance: ExampleInstance;
 let apiKey: string;
 let triggerWorkflowId: string;
-let sendWorkflowId: string;
 const figures: Record<string, unknown> = {};
 
 const url = () => instance.n8n.url;
@@ -129,7 +128,7 @@ beforeAll(async () => {
 		connections: {},
 		settings: { executionOrder: 'v1' },
 	});
-	sendWorkflowId = await activate({
+	await activate({
 		name: 'e2e: bulk template send',
 		nodes: [
 			{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: SEND_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },

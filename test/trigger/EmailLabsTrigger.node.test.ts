@@ -17,7 +17,7 @@ import {
 	STATUS_TIME,
 	webhookDate,
 } from './fixtures';
-import { fingerprint } from '../../nodes/EmailLabsTrigger/helpers/fingerprint';
+import { fingerprint } from '../../nodes/EmailLabsTrigger/pipeline/fingerprint';
 import { storedKeys } from './storedKeys';
 import { uniqueRequestId, WebhookHarness, type HarnessOptions } from './webhookHarness';
 

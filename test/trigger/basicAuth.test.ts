@@ -1,4 +1,4 @@
-import { basicAuthMatches, parseBasicAuthHeader } from '../../nodes/EmailLabsTrigger/helpers/basicAuth';
+import { basicAuthMatches, parseBasicAuthHeader } from '../../nodes/EmailLabsTrigger/pipeline/basicAuth';
 import { basicAuthHeader } from './fixtures';
 
 describe('Basic auth', () => {

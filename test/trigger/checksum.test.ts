@@ -1,6 +1,6 @@
-import { checksumMatches, computeChecksum } from '../../nodes/EmailLabsTrigger/helpers/checksum';
-import { LEGACY_CHECKSUM, NEW_PANEL_CHECKSUM } from '../../nodes/EmailLabsTrigger/helpers/constants';
-import { hexDigestMatches, secretsMatch } from '../../nodes/EmailLabsTrigger/helpers/constantTime';
+import { checksumMatches, computeChecksum } from '../../nodes/EmailLabsTrigger/pipeline/checksum';
+import { LEGACY_CHECKSUM, NEW_PANEL_CHECKSUM } from '../../nodes/EmailLabsTrigger/pipeline/constants';
+import { hexDigestMatches, secretsMatch } from '../../nodes/EmailLabsTrigger/pipeline/constantTime';
 import { LEGACY_SECRET, md5Hex, PANEL_NAME, SECRET, sha1Hex } from './fixtures';
 
 describe('new-panel checksum: hex SHA-1 of secret|X-Webhook-Date|Request-Id', () => {

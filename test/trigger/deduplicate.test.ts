@@ -1,5 +1,5 @@
-import { RecentKeys } from '../../nodes/EmailLabsTrigger/helpers/deduplicate';
-import { fingerprint } from '../../nodes/EmailLabsTrigger/helpers/fingerprint';
+import { RecentKeys } from '../../nodes/EmailLabsTrigger/pipeline/deduplicate';
+import { fingerprint } from '../../nodes/EmailLabsTrigger/pipeline/fingerprint';
 import { storedKeys } from './storedKeys';
 
 const A = 11;

@@ -2,8 +2,8 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeProperties }
 
 import { EmailLabsWebhookApi } from '../../credentials/EmailLabsWebhookApi.credentials';
 import { EmailLabsTrigger } from '../../nodes/EmailLabsTrigger/EmailLabsTrigger.node';
-import { EVENT_DEFINITIONS } from '../../nodes/EmailLabsTrigger/helpers/normaliseEvent';
-import { readTriggerSettings } from '../../nodes/EmailLabsTrigger/helpers/settings';
+import { EVENT_DEFINITIONS } from '../../nodes/EmailLabsTrigger/pipeline/events';
+import { readTriggerSettings } from '../../nodes/EmailLabsTrigger/pipeline/settings';
 import codex from '../../nodes/EmailLabsTrigger/EmailLabsTrigger.node.json';
 
 const node = new EmailLabsTrigger();

@@ -4,7 +4,7 @@ import {
 	parseIpAddress,
 	parseIpRange,
 	resolveClientIp,
-} from '../../nodes/EmailLabsTrigger/helpers/ipAllowList';
+} from '../../nodes/EmailLabsTrigger/pipeline/ipAllowList';
 
 const allowed = (ip: string | undefined, list: string) => isIpAllowed(ip, parseAllowList(list).ranges);
 

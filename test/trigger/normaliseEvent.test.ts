@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { EVENT_DEFINITIONS } from '../../nodes/EmailLabsTrigger/pipeline/events';
 import {
-	EVENT_DEFINITIONS,
 	emptySourceFields,
 	eventFromStatus,
 	eventKey,
@@ -9,8 +9,8 @@ import {
 	readAliasedFields,
 	readNewPanelFields,
 	type NormalisedEvent,
-} from '../../nodes/EmailLabsTrigger/helpers/normaliseEvent';
-import { fingerprint } from '../../nodes/EmailLabsTrigger/helpers/fingerprint';
+} from '../../nodes/EmailLabsTrigger/pipeline/normaliseEvent';
+import { fingerprint } from '../../nodes/EmailLabsTrigger/pipeline/fingerprint';
 import { newPanelEvent, STATUS_TIME } from './fixtures';
 
 const context = { requestId: 'req-1', isRetry: false, legacy: false };

@@ -7,11 +7,11 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { secretsFromCredential } from '../../nodes/EmailLabsTrigger/helpers/credential';
-import { EVENT_DEFINITIONS } from '../../nodes/EmailLabsTrigger/helpers/normaliseEvent';
-import { processWebhookRequest, type Outcome } from '../../nodes/EmailLabsTrigger/helpers/processRequest';
-import { SeenMemory } from '../../nodes/EmailLabsTrigger/helpers/seenMemory';
-import { readTriggerSettings } from '../../nodes/EmailLabsTrigger/helpers/settings';
+import { secretsFromCredential } from '../../nodes/EmailLabsTrigger/pipeline/credential';
+import { EVENT_DEFINITIONS } from '../../nodes/EmailLabsTrigger/pipeline/events';
+import { processWebhookRequest, type Outcome } from '../../nodes/EmailLabsTrigger/pipeline/processRequest';
+import { SeenMemory } from '../../nodes/EmailLabsTrigger/pipeline/seenMemory';
+import { readTriggerSettings } from '../../nodes/EmailLabsTrigger/pipeline/settings';
 import { allCredential, legacyHeaders, newPanelHeaders } from './fixtures';
 
 const EVENTS = [...EVENT_DEFINITIONS.map((definition) => definition.event), 'other'];

@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { secretsFromCredential } from '../../nodes/EmailLabsTrigger/helpers/credential';
-import { processWebhookRequest, recordSeenEvents } from '../../nodes/EmailLabsTrigger/helpers/processRequest';
-import { SeenMemory } from '../../nodes/EmailLabsTrigger/helpers/seenMemory';
-import { readTriggerSettings } from '../../nodes/EmailLabsTrigger/helpers/settings';
+import { secretsFromCredential } from '../../nodes/EmailLabsTrigger/pipeline/credential';
+import { processWebhookRequest, recordSeenEvents } from '../../nodes/EmailLabsTrigger/pipeline/processRequest';
+import { SeenMemory } from '../../nodes/EmailLabsTrigger/pipeline/seenMemory';
+import { readTriggerSettings } from '../../nodes/EmailLabsTrigger/pipeline/settings';
 import { allCredential, newPanelEvent, newPanelHeaders } from './fixtures';
 
 /**

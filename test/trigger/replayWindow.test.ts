@@ -1,5 +1,5 @@
-import { checkReplayWindow } from '../../nodes/EmailLabsTrigger/helpers/replayWindow';
-import { epochMsFromNumber, IsoFormatter, parseTimestamp } from '../../nodes/EmailLabsTrigger/helpers/time';
+import { checkReplayWindow } from '../../nodes/EmailLabsTrigger/pipeline/replayWindow';
+import { epochMsFromNumber, IsoFormatter, parseTimestamp } from '../../nodes/EmailLabsTrigger/pipeline/time';
 
 const NOW = Date.UTC(2026, 8, 25, 9, 0, 0);
 const HOUR = 3600;

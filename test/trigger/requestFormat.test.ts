@@ -1,4 +1,4 @@
-import { detectFormat, parseWebhookBody, unwrapEvents } from '../../nodes/EmailLabsTrigger/helpers/requestFormat';
+import { detectFormat, parseWebhookBody, unwrapEvents } from '../../nodes/EmailLabsTrigger/pipeline/requestFormat';
 import { legacyBody } from './fixtures';
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));

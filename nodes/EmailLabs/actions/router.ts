@@ -1,25 +1,22 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
 
+import { executeEachItem } from '../helpers/executeItems';
 import { getMaxTries } from '../helpers/options';
-import { createClient } from '../transport';
-import * as blacklist from './blacklist';
-import * as email from './email';
-import * as emailAddress from './emailAddress';
-import * as event from './event';
-import * as smtpAccount from './smtpAccount';
-import * as statistics from './statistics';
-import * as template from './template';
-import type { OperationModule } from './types';
+import { invalidInput } from '../helpers/validation';
+import { API_WIRES, createClient, type ApiGeneration } from '../transport';
+import { resourceProperty, resources } from './resources';
 
-const resources: Record<string, { operations: Record<string, OperationModule> }> = {
-	blacklist,
-	email,
-	emailAddress,
-	event,
-	smtpAccount,
-	statistics,
-	template,
-};
+/** The name the user sees for an option value, e.g. "Get Many" for `getMany`. */
+function optionName(property: INodeProperties | undefined, value: string): string {
+	const option = (property?.options as INodePropertyOptions[] | undefined)?.find((entry) => entry.value === value);
+	return option?.name ?? value;
+}
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -30,5 +27,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`);
 	}
 	const client = await createClient(this, { maxTries: getMaxTries(this) });
+	if (!module.generations.includes(client.generation)) {
+		const operationProperty = resources[resource].description.find((property) => property.name === 'operation');
+		const name = `${optionName(resourceProperty, resource)} → ${optionName(operationProperty, operation)}`;
+		const documented = module.generations.map((generation: ApiGeneration) => API_WIRES[generation].name).join(' and ');
+		// Every item fails alike (an error item each with "Continue On Fail").
+		return [
+			await executeEachItem(this, items, async (itemIndex) => {
+				throw invalidInput(
+					this,
+					itemIndex,
+					`${name} is not available with an EmailLabs ${client.wire.name} credential`,
+					`EmailLabs documents this only for the ${documented}. Use an EmailLabs credential of that kind for this node.`,
+				);
+			}),
+		];
+	}
 	return [await module.execute.call(this, items, client)];
 }

@@ -1,5 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import type { Address } from '../transport/message';
+
 export const MAX_RECIPIENTS_PER_REQUEST = 200;
 export const MAX_SUBJECT_LENGTH = 128;
 export const MAX_NAME_LENGTH = 128;
@@ -11,11 +13,6 @@ const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 function isValidEmail(email: string): boolean {
 	return EMAIL_PATTERN.test(email);
-}
-
-export interface Address {
-	email: string;
-	name?: string;
 }
 
 /** An input problem the user must fix: reported with the item index, before any request. */

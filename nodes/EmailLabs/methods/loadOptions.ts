@@ -2,7 +2,10 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 
 import { createClient, toList } from '../transport';
 
-/** Reasons named by the official library's example: used where the API has no reason list. */
+/**
+ * Reasons the official PHP library's example allows (github.com/emaillabs/emaillabs-php-api,
+ * examples/BlacklistAdd.php): used where the API has no reason list.
+ */
 const KNOWN_BLACKLIST_REASONS = ['hardbounce', 'other', 'spam_complaint', 'unsubscribe'];
 
 function firstText(entry: IDataObject, keys: string[]): string | undefined {
@@ -18,8 +21,7 @@ const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.loca
 
 export async function getSmtpAccounts(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const client = await createClient(this);
-	const path = client.generation === 'legacy' ? 'smtp' : 'email/smtpAccount';
-	const accounts = await client.requestList({ method: 'GET', path }, { returnAll: true, limit: 0 });
+	const accounts = await client.requestList({ method: 'GET', path: client.wire.paths.smtpAccounts }, { returnAll: true, limit: 0 });
 	return accounts
 		.map((account) => firstText(account, ['name', 'smtpAccount', 'account', 'login', 'smtp', 'key', 'value']))
 		.filter((name): name is string => Boolean(name))

@@ -3,13 +3,11 @@ import {
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
-	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { LEGACY_API_URL, V2_API_URL } from '../../../credentials/EmailLabsApi.credentials';
 import {
 	isEmptyListAnswer,
 	isFailure,
@@ -18,7 +16,10 @@ import {
 	type ApiGeneration,
 	type EmailLabsResponse,
 } from './envelope';
+import { API_WIRES, type ApiWire, type SendAnswer } from './generations';
+import type { Recipient, SharedMessage } from './message';
 import { encodePhpForm, type PhpFormValue } from './phpForm';
+import type { RequestSpec } from './request';
 import {
 	AMBIGUOUS_STATUS_CODES,
 	MAX_RETRY_AFTER_MS,
@@ -28,42 +29,31 @@ import {
 	parseRetryAfter,
 	retryDelayMs,
 } from './retryPolicy';
-import { LEGACY_PAGE_SIZE, V2_PAGE_SIZE, messageLookup, nextOffset, rowMessageId } from './wireAssumptions';
+import { nextOffset, rowMessageId } from './wireAssumptions';
 
 /** Message lookups in flight at once while reconciling an ambiguous send. */
 const LOOKUP_CONCURRENCY = 5;
 
 export type { ApiErrorEntry, ApiGeneration, EmailLabsResponse } from './envelope';
+export { API_WIRES, type ApiWire, type SendAnswer } from './generations';
+export type { RequestSpec } from './request';
 
 export const CREDENTIAL_NAME = 'emailLabsApi';
 export const DEFAULT_MAX_TRIES = 3;
 
 type EmailLabsContext = IExecuteFunctions | ILoadOptionsFunctions;
 
-export interface RequestSpec {
-	method: IHttpRequestMethods;
-	/** Path below the API base, e.g. `new_sendmail` or `email/smtpAccount`. */
-	path: string;
-	query?: Record<string, PhpFormValue>;
-	/** Legacy API body: sent form-encoded the way PHP's http_build_query writes it. */
-	form?: Record<string, PhpFormValue>;
-	/** v2.1 body: sent as JSON. */
-	json?: IDataObject;
-	/** A 404 "no results" answer becomes an empty `data` list instead of an error. */
-	emptyOnNotFound?: boolean;
-	/**
-	 * false for a request that must not run twice (a send): after an ambiguous failure (502, 504,
-	 * a connection lost or timed out after sending) it is not retried; `send` reports `unknown`.
-	 */
-	repeatable?: boolean;
-}
-
-export interface SendResult {
+interface SendResult {
 	response: EmailLabsResponse;
 	failed: boolean;
 	/** Set when a non-repeatable request failed ambiguously: EmailLabs may or may not have acted on it. */
 	unknown?: string;
 }
+
+/** What became of one send call (see EmailLabsClient.sendMessage). */
+export type MessageSendResult =
+	| { failed: true; response: EmailLabsResponse; unknown?: string }
+	| { failed: false; response: EmailLabsResponse; unknown?: undefined; answer: SendAnswer };
 
 export interface PageRequest {
 	returnAll: boolean;
@@ -72,12 +62,18 @@ export interface PageRequest {
 
 export interface EmailLabsClient {
 	readonly generation: ApiGeneration;
+	/** The generation's endpoints and send encoding. */
+	readonly wire: ApiWire;
 	/** How often a request is tried in all (the node's Max Tries option). */
 	readonly maxTries: number;
 	/** Sends with retries; EmailLabs failures throw a NodeApiError carrying EmailLabs' own message and request id. */
 	request(spec: RequestSpec, itemIndex?: number): Promise<EmailLabsResponse>;
-	/** Like `request`, but a failure answer is returned instead of thrown (for per-recipient handling). */
-	send(spec: RequestSpec, itemIndex?: number): Promise<SendResult>;
+	/**
+	 * Sends `shared` to `recipients` in one call that is never repeated blindly, and reads the
+	 * answer per recipient. A failure answer is returned instead of thrown (for per-recipient
+	 * handling); `unknown` says that the call failed ambiguously.
+	 */
+	sendMessage(shared: SharedMessage, recipients: readonly Recipient[], itemIndex?: number): Promise<MessageSendResult>;
 	/**
 	 * Whether EmailLabs holds a message with each of these Message IDs (legacy `emails` filtered by
 	 * message id, v2.1 `email?messageId=`): true, false, or undefined when the lookup failed.
@@ -85,7 +81,7 @@ export interface EmailLabsClient {
 	findMessages(messageIds: string[], itemIndex?: number): Promise<Map<string, boolean | undefined>>;
 	/** Follows offset/limit paging until "Return All" or the limit is satisfied. */
 	requestList(spec: RequestSpec, page: PageRequest, itemIndex?: number): Promise<IDataObject[]>;
-	/** The NodeApiError for a failure answer, e.g. one that `send` returned. */
+	/** The NodeApiError for a failure answer, e.g. one that `sendMessage` returned. */
 	toError(response: EmailLabsResponse, itemIndex?: number): NodeApiError;
 }
 
@@ -133,8 +129,9 @@ export async function createClient(
 ): Promise<EmailLabsClient> {
 	const credentials = await context.getCredentials(CREDENTIAL_NAME);
 	const generation: ApiGeneration = credentials.api === 'v2' ? 'v2' : 'legacy';
+	const wire = API_WIRES[generation];
 	const configuredBase = (generation === 'v2' ? credentials.v2BaseUrl : credentials.legacyBaseUrl) as string | undefined;
-	const baseUrl = (configuredBase || (generation === 'v2' ? V2_API_URL : LEGACY_API_URL)).replace(/\/+$/, '');
+	const baseUrl = (configuredBase || wire.defaultBaseUrl).replace(/\/+$/, '');
 	const maxTries = Math.max(1, Math.floor(options.maxTries ?? DEFAULT_MAX_TRIES));
 	const node = context.getNode();
 
@@ -239,7 +236,7 @@ export async function createClient(
 	};
 
 	const requestList = async (spec: RequestSpec, page: PageRequest, itemIndex?: number) => {
-		const pageSize = generation === 'v2' ? V2_PAGE_SIZE : LEGACY_PAGE_SIZE;
+		const pageSize = wire.pageSize;
 		const wanted = page.returnAll ? Infinity : Math.max(1, page.limit);
 		const results: IDataObject[] = [];
 		for (let offset = 0; results.length < wanted; ) {
@@ -259,7 +256,7 @@ export async function createClient(
 
 	const findMessage = async (messageId: string, itemIndex?: number): Promise<boolean | undefined> => {
 		try {
-			const response = await request({ method: 'GET', ...messageLookup(generation, messageId), emptyOnNotFound: true }, itemIndex);
+			const response = await request({ method: 'GET', ...wire.messageLookup(messageId), emptyOnNotFound: true }, itemIndex);
 			return toList(response.data).some((row) => rowMessageId(row) === messageId);
 		} catch (error) {
 			context.logger.warn(`EmailLabs: could not look up Message ID ${messageId}: ${(error as Error).message}`);
@@ -277,5 +274,11 @@ export async function createClient(
 		return found;
 	};
 
-	return { generation, maxTries, request, send, requestList, toError, findMessages };
+	const sendMessage = async (shared: SharedMessage, recipients: readonly Recipient[], itemIndex?: number): Promise<MessageSendResult> => {
+		const sent = await send({ ...wire.sendRequest(shared, recipients), repeatable: false }, itemIndex);
+		if (sent.failed) return { failed: true, response: sent.response, unknown: sent.unknown };
+		return { failed: false, response: sent.response, answer: wire.readSendAnswer(recipients, sent.response) };
+	};
+
+	return { generation, wire, maxTries, request, sendMessage, requestList, toError, findMessages };
 }

@@ -15,7 +15,7 @@ const RETRYABLE_NETWORK_CODES = new Set([
 /**
  * Failures after which the server may already have acted on the request: a gateway answered for
  * it (502, 504), or the connection broke or timed out once the request could have been sent.
- * A send is not repeated blindly after these (see sendMessages' reconciliation).
+ * A send is not repeated blindly after these (see deliverBatch's reconciliation).
  */
 export const AMBIGUOUS_STATUS_CODES = new Set([502, 504]);
 

@@ -1,32 +1,27 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { smtpAccountField } from '../../helpers/commonFields';
+import { blacklistReasonField, smtpAccountField } from '../../helpers/commonFields';
 import { executeEachItem } from '../../helpers/executeItems';
-import { requireGeneration } from '../../helpers/generation';
 import { optionsCollection } from '../../helpers/options';
 import { invalidInput, requireEmail } from '../../helpers/validation';
-import type { EmailLabsClient } from '../../transport';
+import type { ApiGeneration, EmailLabsClient } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', required: true },
 	smtpAccountField({ required: true, description: 'The SMTP account whose blacklist gets the address (blacklists are per SMTP account unless the account setting says otherwise). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.' }),
-	{
-		displayName: 'Reason Name or ID',
-		name: 'reason',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getBlacklistReasons' },
-		default: '',
+	blacklistReasonField({
 		required: true,
 		description: 'Why the address is suppressed. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	}),
 	optionsCollection([{ displayName: 'Comment', name: 'comment', type: 'string', default: '' }]),
 ];
+
+export const generations: readonly ApiGeneration[] = ['legacy'];
 
 export const description = updateDisplayOptions({ show: { resource: ['blacklist'], operation: ['add'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], client: EmailLabsClient) {
 	return await executeEachItem(this, items, async (itemIndex) => {
-		requireGeneration(this, client, 'legacy', 'Blacklist → Add', itemIndex);
 		const email = requireEmail(this, itemIndex, this.getNodeParameter('email', itemIndex), 'Email');
 		const account = String(this.getNodeParameter('smtpAccount', itemIndex, '')).trim();
 		const reason = String(this.getNodeParameter('reason', itemIndex, '')).trim();

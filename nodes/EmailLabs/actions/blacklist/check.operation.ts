@@ -1,21 +1,21 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { executeEachItem } from '../../helpers/executeItems';
-import { requireGeneration } from '../../helpers/generation';
 import { optionsCollection } from '../../helpers/options';
 import { requireEmail } from '../../helpers/validation';
-import { toList, type EmailLabsClient } from '../../transport';
+import { toList, type ApiGeneration, type EmailLabsClient } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', required: true },
 	optionsCollection(),
 ];
 
+export const generations: readonly ApiGeneration[] = ['legacy'];
+
 export const description = updateDisplayOptions({ show: { resource: ['blacklist'], operation: ['check'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], client: EmailLabsClient) {
 	return await executeEachItem(this, items, async (itemIndex) => {
-		requireGeneration(this, client, 'legacy', 'Blacklist → Check', itemIndex);
 		const email = requireEmail(this, itemIndex, this.getNodeParameter('email', itemIndex), 'Email');
 		// "Not on the blacklist" is EmailLabs' 404 "No items": an answer, not an error.
 		const response = await client.request(

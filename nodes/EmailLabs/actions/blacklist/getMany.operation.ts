@@ -1,26 +1,18 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { dateRangeFields, filtersCollection, legacyFilter, smtpAccountField } from '../../helpers/commonFields';
+import { blacklistReasonField, dateRangeFields, filtersCollection, legacyFilter, smtpAccountField } from '../../helpers/commonFields';
 import { executeEachItem } from '../../helpers/executeItems';
-import { requireGeneration } from '../../helpers/generation';
 import { listProperties, readPage } from '../../helpers/listing';
 import { optionsCollection } from '../../helpers/options';
 import { checkDateRange, toDate } from '../../helpers/validation';
-import type { EmailLabsClient } from '../../transport';
+import type { ApiGeneration, EmailLabsClient } from '../../transport';
 
 const properties: INodeProperties[] = [
 	...listProperties,
 	filtersCollection([
 		...dateRangeFields,
 		{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
-		{
-			displayName: 'Reason Name or ID',
-			name: 'reason',
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getBlacklistReasons' },
-			default: '',
-			description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		},
+		blacklistReasonField(),
 		smtpAccountField(),
 		{
 			displayName: 'Source',
@@ -34,11 +26,12 @@ const properties: INodeProperties[] = [
 	optionsCollection(),
 ];
 
+export const generations: readonly ApiGeneration[] = ['legacy'];
+
 export const description = updateDisplayOptions({ show: { resource: ['blacklist'], operation: ['getMany'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], client: EmailLabsClient) {
 	return await executeEachItem(this, items, async (itemIndex) => {
-		requireGeneration(this, client, 'legacy', 'Blacklist → Get Many', itemIndex);
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as Record<string, string>;
 		const from = toDate(this, itemIndex, filters.dateFrom, 'From');
 		const to = toDate(this, itemIndex, filters.dateTo, 'To');

@@ -1,4 +1,5 @@
-import type { PreparedMessage, SharedMessage } from './message';
+import type { SharedMessage } from '../../transport/message';
+import type { PreparedMessage } from './message';
 
 export interface Batch {
 	shared: SharedMessage;

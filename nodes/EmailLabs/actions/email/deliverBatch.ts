@@ -1,9 +1,9 @@
 import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
-import type { EmailLabsClient, EmailLabsResponse, RequestSpec } from '../../transport';
+import type { EmailLabsClient, EmailLabsResponse } from '../../transport';
+import { recipientBase, type RecipientResult } from '../../transport/message';
 import { retryDelayMs } from '../../transport/retryPolicy';
 import type { Batch } from './batching';
-import { readLegacyResults, readV2Results, type RecipientResult } from './wireFormat';
 
 /** What became of one API call's recipients. */
 export type BatchDelivery =
@@ -40,7 +40,6 @@ export async function deliverBatch(
 	context: IExecuteFunctions,
 	client: EmailLabsClient,
 	batch: Batch,
-	toSpec: (batch: Batch) => RequestSpec,
 ): Promise<BatchDelivery> {
 	const itemIndex = batch.messages[0].itemIndex;
 	const results = new Map<string, RecipientResult>();
@@ -51,7 +50,7 @@ export async function deliverBatch(
 	let reason = '';
 
 	for (let attempt = 1; pending !== undefined && attempt <= client.maxTries; attempt++) {
-		const sent = await client.send({ ...toSpec(pending), repeatable: false }, itemIndex);
+		const sent = await client.sendMessage(pending.shared, recipientsOf(pending), itemIndex);
 		if (sent.unknown === undefined) {
 			if (sent.failed) {
 				// A refusal of a retried remainder concerns only that remainder.
@@ -61,12 +60,8 @@ export async function deliverBatch(
 					results.set(recipient.email.toLowerCase(), { email: recipient.email, messageId: recipient.messageId, accepted: false, confirmed: true, error: message });
 				}
 			} else {
-				const answered =
-					client.generation === 'legacy'
-						? { results: readLegacyResults(pending, sent.response), unmatchedErrors: [] as string[] }
-						: readV2Results(pending, sent.response);
-				for (const [key, result] of answered.results) results.set(key, result);
-				warnings.push(...answered.unmatchedErrors);
+				for (const [key, result] of sent.answer.results) results.set(key, result);
+				warnings.push(...sent.answer.unmatchedErrors);
 				requestId = sent.response.requestId;
 				statusCode = sent.response.statusCode;
 			}
@@ -83,7 +78,7 @@ export async function deliverBatch(
 		const notFound = new Set<string>();
 		for (const recipient of recipientsOf(pending)) {
 			const held = found.get(recipient.messageId);
-			const base = { email: recipient.email, ...(recipient.name ? { name: recipient.name } : {}), messageId: recipient.messageId };
+			const base = recipientBase(recipient);
 			if (held === true) results.set(recipient.email.toLowerCase(), { ...base, accepted: true, confirmed: true, lookedUp: true });
 			else if (held === false) notFound.add(recipient.messageId);
 			else {

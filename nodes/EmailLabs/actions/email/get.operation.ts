@@ -4,7 +4,8 @@ import { legacyFilter, smtpAccountField } from '../../helpers/commonFields';
 import { executeEachItem } from '../../helpers/executeItems';
 import { optionsCollection } from '../../helpers/options';
 import { invalidInput } from '../../helpers/validation';
-import { toList, type EmailLabsClient } from '../../transport';
+import { toList, type ApiGeneration, type EmailLabsClient } from '../../transport';
+import { bareMessageId } from '../../transport/message';
 
 const properties: INodeProperties[] = [
 	{
@@ -19,20 +20,21 @@ const properties: INodeProperties[] = [
 	optionsCollection(),
 ];
 
+export const generations: readonly ApiGeneration[] = ['legacy', 'v2'];
+
 export const description = updateDisplayOptions({ show: { resource: ['email'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], client: EmailLabsClient) {
 	return await executeEachItem(this, items, async (itemIndex) => {
-		const messageId = String(this.getNodeParameter('messageId', itemIndex) ?? '').trim().replace(/^<|>$/g, '');
+		const messageId = bareMessageId(String(this.getNodeParameter('messageId', itemIndex) ?? ''));
 		if (!messageId) throw invalidInput(this, itemIndex, 'Message ID is required');
 		const smtpAccount = String(this.getNodeParameter('smtpAccount', itemIndex, '') ?? '').trim() || undefined;
 		const query =
 			client.generation === 'legacy'
 				? { ...legacyFilter({ message_id: messageId, account: smtpAccount }), limit: 1 }
 				: { messageId, smtpAccount, limit: 1 };
-		const path = client.generation === 'legacy' ? 'emails' : 'email';
 		// Not found is an answer ("found": false), so a workflow can branch on it.
-		const response = await client.request({ method: 'GET', path, query, emptyOnNotFound: true }, itemIndex);
+		const response = await client.request({ method: 'GET', path: client.wire.paths.emails, query, emptyOnNotFound: true }, itemIndex);
 		const [email] = toList(response.data);
 		return email ? { found: true, messageId, ...email } : { found: false, messageId };
 	});

@@ -4,11 +4,11 @@ import { dateRangeFields, filtersCollection, legacyFilter, smtpAccountField } fr
 import { executeEachItem } from '../../helpers/executeItems';
 import { listProperties, readPage } from '../../helpers/listing';
 import { optionsCollection } from '../../helpers/options';
+import { EVENT_STATUSES, listStatusEvents } from '../../helpers/statusEvents';
 import { checkDateRange, invalidInput, toDate } from '../../helpers/validation';
-import type { EmailLabsClient } from '../../transport';
-import type { PhpFormValue } from '../../transport/phpForm';
-import { V2_EMAIL_LIST_FILTERS, toLegacyFilterTime } from '../../transport/wireAssumptions';
-import { EVENT_STATUSES } from '../event/getMany.operation';
+import type { ApiGeneration, EmailLabsClient } from '../../transport';
+import { bareMessageId } from '../../transport/message';
+import { V2_EMAIL_LIST_FILTERS } from '../../transport/wireAssumptions';
 
 const properties: INodeProperties[] = [
 	...listProperties,
@@ -29,6 +29,8 @@ const properties: INodeProperties[] = [
 	optionsCollection(),
 ];
 
+export const generations: readonly ApiGeneration[] = ['legacy', 'v2'];
+
 export const description = updateDisplayOptions({ show: { resource: ['email'], operation: ['getMany'] } }, properties);
 
 interface EmailFilters {
@@ -46,7 +48,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const from = toDate(this, itemIndex, filters.dateFrom, 'From');
 		const to = toDate(this, itemIndex, filters.dateTo, 'To');
 		checkDateRange(this, itemIndex, from, to);
-		const messageId = filters.messageId?.trim().replace(/^<|>$/g, '') || undefined;
+		const messageId = bareMessageId(filters.messageId ?? '') || undefined;
 		const page = readPage(this, itemIndex);
 
 		if (client.generation === 'v2') {
@@ -60,22 +62,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 					`With an API v2.1 credential, filter by ${V2_EMAIL_LIST_FILTERS.join(' and ')} only, or use a Legacy API credential.`,
 				);
 			}
-			return await client.requestList({ method: 'GET', path: 'email', query: { messageId, smtpAccount: filters.smtpAccount || undefined } }, page, itemIndex);
+			return await client.requestList({ method: 'GET', path: client.wire.paths.emails, query: { messageId, smtpAccount: filters.smtpAccount || undefined } }, page, itemIndex);
 		}
 
 		const filterFields = { account: filters.smtpAccount, to: filters.recipient, message_id: messageId };
 		if (filters.status) {
 			// The legacy log has no status filter; the per-status event list is the documented way.
 			if (!from) throw invalidInput(this, itemIndex, 'Filtering by status needs a From date with the legacy API');
-			const query: Record<string, PhpFormValue> = {
-				from_time: toLegacyFilterTime(from),
-				...(to ? { to_time: toLegacyFilterTime(to) } : {}),
-				...legacyFilter({ account: filters.smtpAccount, to: filters.recipient, msgid: messageId }),
-			};
-			const events = await client.requestList({ method: 'GET', path: `smtp_events/${filters.status}`, query }, page, itemIndex);
-			return events.map((event) => ({ status: filters.status, ...event }));
+			const filter = legacyFilter({ account: filters.smtpAccount, to: filters.recipient, msgid: messageId });
+			return await listStatusEvents(client, filters.status, { from, to }, filter, page, itemIndex);
 		}
 		const query = legacyFilter({ ...filterFields, 'created_at.from': from, 'created_at.to': to });
-		return await client.requestList({ method: 'GET', path: 'emails', query: { ...query, sort: '-created_at' } }, page, itemIndex);
+		return await client.requestList({ method: 'GET', path: client.wire.paths.emails, query: { ...query, sort: '-created_at' } }, page, itemIndex);
 	});
 }

@@ -11,41 +11,8 @@ import {
 	invalidInput,
 	parseAddresses,
 	requireEmail,
-	type Address,
 } from '../../helpers/validation';
-
-export type MessageKind = 'send' | 'sendTemplate';
-
-export interface Attachment {
-	fileName: string;
-	mimeType: string;
-	/** base64 */
-	content: string;
-	inline: boolean;
-}
-
-/** Everything two items must share to go out in one API call. */
-export interface SharedMessage {
-	kind: MessageKind;
-	smtpAccount: string;
-	from: Address;
-	subject: string;
-	html?: string;
-	text?: string;
-	replyTo?: string;
-	cc: Address[];
-	bcc: Address[];
-	headers: Record<string, string>;
-	tags: string[];
-	attachments: Attachment[];
-	templateId?: string;
-	globalVars?: IDataObject;
-}
-
-export interface Recipient extends Address {
-	messageId: string;
-	vars?: IDataObject;
-}
+import { bareMessageId, type Attachment, type MessageKind, type Recipient, type SharedMessage } from '../../transport/message';
 
 export interface PreparedMessage {
 	itemIndex: number;
@@ -194,7 +161,7 @@ export async function prepareMessage(
 		if (text.trim()) shared.text = text;
 	}
 
-	const customMessageId = String(fields.messageId ?? '').trim().replace(/^<|>$/g, '');
+	const customMessageId = bareMessageId(String(fields.messageId ?? ''));
 	if (customMessageId && to.length > 1) {
 		throw invalidInput(context, itemIndex, 'A custom Message ID works only with one recipient per item', 'Leave Message ID empty to get one generated per recipient.');
 	}

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { EmailLabsClient } from '../../transport';
+import type { ApiGeneration, EmailLabsClient } from '../../transport';
 import { additionalFields, senderFields, sendOptions } from './messageFields';
 import { sendMessages } from './sendMessages';
 
@@ -11,6 +11,8 @@ const properties: INodeProperties[] = [
 	additionalFields,
 	sendOptions(false),
 ];
+
+export const generations: readonly ApiGeneration[] = ['legacy', 'v2'];
 
 export const description = updateDisplayOptions({ show: { resource: ['email'], operation: ['send'] } }, properties);
 

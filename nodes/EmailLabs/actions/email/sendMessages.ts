@@ -8,16 +8,13 @@ import {
 } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../../helpers/executeItems';
-import { requireGeneration } from '../../helpers/generation';
 import { createParameterReader } from '../../helpers/parameters';
 import { MAX_RECIPIENTS_PER_REQUEST } from '../../helpers/validation';
-import type { EmailLabsClient, RequestSpec } from '../../transport';
+import type { EmailLabsClient } from '../../transport';
+import type { MessageKind, RecipientResult } from '../../transport/message';
 import { planBatches, type Batch } from './batching';
 import { deliverBatch, type BatchDelivery } from './deliverBatch';
-import { prepareMessage, type MessageKind, type PreparedMessage } from './message';
-import { toLegacyForm, toV2Body, type RecipientResult } from './wireFormat';
-
-const LEGACY_SEND_PATHS: Record<MessageKind, string> = { send: 'new_sendmail', sendTemplate: 'sendmail_templates' };
+import { prepareMessage, type PreparedMessage } from './message';
 
 /**
  * Sends the messages of all items: first every item is read and checked (nothing is sent while
@@ -42,7 +39,6 @@ export async function sendMessages(
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			if (kind === 'sendTemplate') requireGeneration(context, client, 'legacy', 'Email → Send Template', itemIndex);
 			prepared.push(await prepareMessage(context, readParameter, itemIndex, kind));
 		} catch (error) {
 			fail(itemIndex, error as Error);
@@ -55,15 +51,11 @@ export async function sendMessages(
 		Math.max(1, context.getNodeParameter('options.maxRecipientsPerRequest', 0, MAX_RECIPIENTS_PER_REQUEST) as number),
 	);
 	const batches = planBatches(prepared, { enabled: batching, maxRecipients });
-	const toSpec = (batch: Batch): RequestSpec =>
-		client.generation === 'legacy'
-			? { method: 'POST', path: LEGACY_SEND_PATHS[kind], form: toLegacyForm(batch) }
-			: { method: 'POST', path: 'email', json: toV2Body(batch) };
 
 	for (const [batchIndex, batch] of batches.entries()) {
 		let delivery: BatchDelivery;
 		try {
-			delivery = await deliverBatch(context, client, batch, toSpec);
+			delivery = await deliverBatch(context, client, batch);
 		} catch (error) {
 			// EmailLabs could not be reached for this call: only its items fail.
 			for (const message of batch.messages) fail(message.itemIndex, error as Error);

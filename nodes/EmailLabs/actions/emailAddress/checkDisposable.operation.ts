@@ -1,10 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { executeEachItem } from '../../helpers/executeItems';
-import { requireGeneration } from '../../helpers/generation';
 import { optionsCollection } from '../../helpers/options';
 import { requireEmail } from '../../helpers/validation';
-import type { EmailLabsClient } from '../../transport';
+import type { ApiGeneration, EmailLabsClient } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -18,6 +17,8 @@ const properties: INodeProperties[] = [
 	},
 	optionsCollection(),
 ];
+
+export const generations: readonly ApiGeneration[] = ['legacy'];
 
 export const description = updateDisplayOptions({ show: { resource: ['emailAddress'], operation: ['checkDisposable'] } }, properties);
 
@@ -39,7 +40,6 @@ function readDisposableFlag(data: unknown): boolean | null {
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], client: EmailLabsClient) {
 	return await executeEachItem(this, items, async (itemIndex) => {
-		requireGeneration(this, client, 'legacy', 'Email Address → Check Disposable', itemIndex);
 		const email = requireEmail(this, itemIndex, this.getNodeParameter('email', itemIndex), 'Email');
 		const response = await client.request({ method: 'GET', path: `is_mail_tmp/email/${encodeURIComponent(email)}` }, itemIndex);
 		return { email, disposable: readDisposableFlag(response.data), message: response.message ?? null, data: response.data as never };

@@ -2,9 +2,14 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dateRangeFields, filtersCollection, legacyFilter, smtpAccountField } from '../../helpers/commonFields';
 import { checkDateRange, toDate } from '../../helpers/validation';
+import { bareMessageId } from '../../transport/message';
 import type { PhpFormValue } from '../../transport/phpForm';
 
-/** Filters shared by the event, open and click lists (legacy `filter` fields from the official library). */
+/**
+ * Filters shared by the event, open and click lists, as legacy `filter` fields. The official PHP
+ * library's examples name `account` and the date ranges (github.com/emaillabs/emaillabs-php-api,
+ * examples/OpenTracking.php and examples/SmtpEvents.php).
+ */
 export function eventFilterCollection(withDates: boolean): INodeProperties {
 	return filtersCollection([
 		...(withDates ? dateRangeFields : []),
@@ -22,7 +27,7 @@ export function readEventFilters(context: IExecuteFunctions, itemIndex: number):
 	return legacyFilter({
 		account: filters.smtpAccount,
 		to: filters.recipient,
-		msgid: filters.messageId?.replace(/^<|>$/g, ''),
+		msgid: bareMessageId(filters.messageId ?? ''),
 		'created_at.from': from,
 		'created_at.to': to,
 	});

@@ -1,3 +1,3 @@
 import { activityListOperation } from './listActivity';
 
-export const { description, execute } = activityListOperation('getClicks', 'clicks', 'Event → Get Clicks');
+export const { description, execute, generations } = activityListOperation('getClicks', 'clicks');

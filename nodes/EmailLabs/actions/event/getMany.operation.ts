@@ -1,23 +1,12 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { executeEachItem } from '../../helpers/executeItems';
-import { requireGeneration } from '../../helpers/generation';
 import { listProperties, readPage } from '../../helpers/listing';
 import { optionsCollection } from '../../helpers/options';
+import { EVENT_STATUSES, listStatusEvents } from '../../helpers/statusEvents';
 import { checkDateRange, invalidInput, toDate } from '../../helpers/validation';
-import type { EmailLabsClient } from '../../transport';
-import { toLegacyFilterTime } from '../../transport/wireAssumptions';
+import type { ApiGeneration, EmailLabsClient } from '../../transport';
 import { eventFilterCollection, readEventFilters } from './eventFilters';
-
-export const EVENT_STATUSES = [
-	{ name: 'Delivered (Ok)', value: 'ok' },
-	{ name: 'Deferred', value: 'deferred' },
-	{ name: 'Dropped', value: 'dropped' },
-	{ name: 'Hard Bounce', value: 'hardbounce' },
-	{ name: 'Soft Bounce', value: 'softbounce' },
-	{ name: 'Spam Bounce', value: 'spambounce' },
-	{ name: 'Spam Complaint (Feedback)', value: 'feedback' },
-];
 
 const properties: INodeProperties[] = [
 	{
@@ -42,11 +31,12 @@ const properties: INodeProperties[] = [
 	optionsCollection(),
 ];
 
+export const generations: readonly ApiGeneration[] = ['legacy'];
+
 export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['getMany'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], client: EmailLabsClient) {
 	return await executeEachItem(this, items, async (itemIndex) => {
-		requireGeneration(this, client, 'legacy', 'Event → Get Many', itemIndex);
 		const status = this.getNodeParameter('status', itemIndex) as string;
 		if (!EVENT_STATUSES.some((option) => option.value === status)) {
 			throw invalidInput(this, itemIndex, `Unknown status "${status}"`, `Use one of: ${EVENT_STATUSES.map((option) => option.value).join(', ')}`);
@@ -55,12 +45,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (!since) throw invalidInput(this, itemIndex, 'Since is required: EmailLabs lists events from a start time');
 		const until = toDate(this, itemIndex, this.getNodeParameter('until', itemIndex, ''), 'Until');
 		checkDateRange(this, itemIndex, since, until);
-		const query = {
-			from_time: toLegacyFilterTime(since),
-			...(until ? { to_time: toLegacyFilterTime(until) } : {}),
-			...readEventFilters(this, itemIndex),
-		};
-		const events = await client.requestList({ method: 'GET', path: `smtp_events/${status}`, query }, readPage(this, itemIndex), itemIndex);
-		return events.map((event) => ({ status, ...event }));
+		const filter = readEventFilters(this, itemIndex);
+		return await listStatusEvents(client, status, { from: since, to: until }, filter, readPage(this, itemIndex), itemIndex);
 	});
 }

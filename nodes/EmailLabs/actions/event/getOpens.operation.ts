@@ -1,3 +1,3 @@
 import { activityListOperation } from './listActivity';
 
-export const { description, execute } = activityListOperation('getOpens', 'opens', 'Event → Get Opens');
+export const { description, execute, generations } = activityListOperation('getOpens', 'opens');

@@ -2,7 +2,6 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { smtpAccountField } from '../../helpers/commonFields';
 import { executeEachItem } from '../../helpers/executeItems';
-import { requireGeneration } from '../../helpers/generation';
 import { optionsCollection } from '../../helpers/options';
 import { MAX_STATISTICS_RANGE_DAYS, checkDateRange, invalidInput, toDate } from '../../helpers/validation';
 import type { EmailLabsClient } from '../../transport';
@@ -10,7 +9,7 @@ import { toLegacyFilterTime } from '../../transport/wireAssumptions';
 import type { OperationModule } from '../types';
 
 /** Aggregates by status (`agregate`) and by tag (`agregate_tags`): same query, different path. */
-export function aggregateOperation(operation: string, path: string, groupBy: 'status' | 'tag', operationName: string): OperationModule {
+export function aggregateOperation(operation: string, path: string, groupBy: 'status' | 'tag'): OperationModule {
 	const properties: INodeProperties[] = [
 		{ displayName: 'From', name: 'dateFrom', type: 'dateTime', default: '', required: true, description: 'Start of the period' },
 		{
@@ -26,9 +25,9 @@ export function aggregateOperation(operation: string, path: string, groupBy: 'st
 	];
 	return {
 		description: updateDisplayOptions({ show: { resource: ['statistics'], operation: [operation] } }, properties),
+		generations: ['legacy'],
 		async execute(this: IExecuteFunctions, items: INodeExecutionData[], client: EmailLabsClient) {
 			return await executeEachItem(this, items, async (itemIndex) => {
-				requireGeneration(this, client, 'legacy', operationName, itemIndex);
 				const from = toDate(this, itemIndex, this.getNodeParameter('dateFrom', itemIndex), 'From');
 				const to = toDate(this, itemIndex, this.getNodeParameter('dateTo', itemIndex), 'To');
 				if (!from || !to) throw invalidInput(this, itemIndex, 'From and To are required for statistics');

@@ -1,3 +1,3 @@
 import { aggregateOperation } from './aggregate';
 
-export const { description, execute } = aggregateOperation('getByStatus', 'agregate', 'status', 'Statistics → Get by Status');
+export const { description, execute, generations } = aggregateOperation('getByStatus', 'agregate', 'status');

@@ -1,3 +1,3 @@
 import { aggregateOperation } from './aggregate';
 
-export const { description, execute } = aggregateOperation('getByTag', 'agregate_tags', 'tag', 'Statistics → Get by Tag');
+export const { description, execute, generations } = aggregateOperation('getByTag', 'agregate_tags', 'tag');

@@ -4,9 +4,9 @@ import { smtpAccountField } from '../../helpers/commonFields';
 import { executeEachItem } from '../../helpers/executeItems';
 import { optionsCollection } from '../../helpers/options';
 import { invalidInput } from '../../helpers/validation';
-import type { EmailLabsClient } from '../../transport';
+import type { ApiGeneration, EmailLabsClient, RequestSpec } from '../../transport';
 import type { PhpFormValue } from '../../transport/phpForm';
-import { LEGACY_TEMPLATE_TEXT_FIELDS, V2_TEMPLATE_PATH } from '../../transport/wireAssumptions';
+import { LEGACY_TEMPLATE_TEXT_FIELDS } from '../../transport/wireAssumptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -32,6 +32,8 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
+export const generations: readonly ApiGeneration[] = ['legacy', 'v2'];
+
 export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['create'] } }, properties);
 
 function readTemplateId(data: unknown): string | null {
@@ -52,19 +54,20 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const name = this.getNodeParameter('name', itemIndex, '') as string;
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		if (!html.trim()) throw invalidInput(this, itemIndex, 'HTML is required to create a template');
-		let response;
+		let body: Pick<RequestSpec, 'form' | 'json'>;
 		if (client.generation === 'legacy') {
 			const form: Record<string, PhpFormValue> = { html };
 			if (text) for (const field of LEGACY_TEMPLATE_TEXT_FIELDS) form[field] = text;
-			response = await client.request({ method: 'POST', path: 'add_template', form }, itemIndex);
+			body = { form };
 		} else {
 			if (!name.trim()) throw invalidInput(this, itemIndex, 'Name is required to create a template with API v2.1');
 			const json: IDataObject = { name, html };
 			if (text) json.text = text;
 			if (options.externalId) json.externalId = options.externalId;
 			if (options.smtpAccount) json.smtpAccount = options.smtpAccount;
-			response = await client.request({ method: 'POST', path: V2_TEMPLATE_PATH, json }, itemIndex);
+			body = { json };
 		}
+		const response = await client.request({ method: 'POST', path: client.wire.paths.createTemplate, ...body }, itemIndex);
 		return { templateId: readTemplateId(response.data), requestId: response.requestId ?? null };
 	});
 }

@@ -3,13 +3,14 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 import { executeEachItem } from '../../helpers/executeItems';
 import { optionsCollection } from '../../helpers/options';
 import { invalidInput } from '../../helpers/validation';
-import type { EmailLabsClient } from '../../transport';
-import { LEGACY_DELETE_TEMPLATE_PATH, V2_TEMPLATE_PATH } from '../../transport/wireAssumptions';
+import type { ApiGeneration, EmailLabsClient } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Template ID', name: 'templateId', type: 'string', default: '', required: true },
 	optionsCollection(),
 ];
+
+export const generations: readonly ApiGeneration[] = ['legacy', 'v2'];
 
 export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['delete'] } }, properties);
 
@@ -17,11 +18,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return await executeEachItem(this, items, async (itemIndex) => {
 		const templateId = String(this.getNodeParameter('templateId', itemIndex) ?? '').trim();
 		if (!templateId) throw invalidInput(this, itemIndex, 'Template ID is required');
-		const path =
-			client.generation === 'legacy'
-				? LEGACY_DELETE_TEMPLATE_PATH(templateId)
-				: `${V2_TEMPLATE_PATH}/${encodeURIComponent(templateId)}`;
-		const response = await client.request({ method: 'DELETE', path }, itemIndex);
+		const response = await client.request({ method: 'DELETE', path: client.wire.paths.deleteTemplate(templateId) }, itemIndex);
 		return { templateId, deleted: true, requestId: response.requestId ?? null };
 	});
 }

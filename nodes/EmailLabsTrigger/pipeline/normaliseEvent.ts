@@ -1,45 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { EVENT_DEFINITIONS, type EmailLabsEvent, type EventDefinition } from './events';
 import { fingerprint } from './fingerprint';
 import { epochMsFromNumber, IsoFormatter, parseTimestamp } from './time';
-
-export type EmailLabsEvent =
-	| 'delivered'
-	| 'softBounce'
-	| 'hardBounce'
-	| 'spamBounce'
-	| 'dropped'
-	| 'deferred'
-	| 'opened'
-	| 'clicked'
-	| 'spamComplaint'
-	| 'injected'
-	| 'unsubscribed'
-	| 'other';
-
-export interface EventDefinition {
-	event: Exclude<EmailLabsEvent, 'other'>;
-	displayName: string;
-	/** Status values that mean this event, lower case, without separators; the first is EmailLabs' own. */
-	statuses: string[];
-	bounceType?: 'hard' | 'soft' | 'spam';
-	description: string;
-}
-
-/** The events the node offers, and the EmailLabs statuses behind each (vendor status list, §4.2). */
-export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
-	{ event: 'delivered', displayName: 'Delivered', statuses: ['ok', 'delivered'], description: 'Status ok: accepted by the recipient server. Must be enabled by EmailLabs support.' },
-	{ event: 'softBounce', displayName: 'Soft Bounce', statuses: ['softbounce'], bounceType: 'soft', description: 'Temporary failure (full mailbox, server down)' },
-	{ event: 'hardBounce', displayName: 'Hard Bounce', statuses: ['hardbounce'], bounceType: 'hard', description: 'Permanent failure; EmailLabs blacklists the address' },
-	{ event: 'spamBounce', displayName: 'Spam Bounce', statuses: ['spambounce'], bounceType: 'spam', description: 'Rejected by the recipient server as spam' },
-	{ event: 'dropped', displayName: 'Dropped', statuses: ['dropped'], description: 'Not sent because the address is blacklisted' },
-	{ event: 'deferred', displayName: 'Deferred', statuses: ['deferred'], description: 'Temporarily held; EmailLabs retries for 48 hours' },
-	{ event: 'opened', displayName: 'Opened', statuses: ['open', 'opened'], description: 'Status open' },
-	{ event: 'clicked', displayName: 'Clicked', statuses: ['track', 'click', 'clicked'], description: 'Status track: a link was clicked' },
-	{ event: 'spamComplaint', displayName: 'Spam Complaint', statuses: ['feedback', 'spamcomplaint', 'complaint'], description: 'Status feedback: the recipient reported spam (FBL)' },
-	{ event: 'injected', displayName: 'Injected', statuses: ['injected'], description: 'Accepted into EmailLabs (one per message, usually noise)' },
-	{ event: 'unsubscribed', displayName: 'Unsubscribed', statuses: ['unsubscribe', 'unsubscribed', 'oneclickunsubscribe'], description: 'Unsubscribe report, where the channel sends one' },
-];
 
 const DEFINITION_BY_STATUS = new Map<string, EventDefinition>(
 	EVENT_DEFINITIONS.flatMap((definition) => definition.statuses.map((status) => [status, definition] as const)),
@@ -57,9 +20,10 @@ export function eventFromStatus(status: string | undefined): EmailLabsEvent {
 }
 
 /**
- * ASSUMPTION - the one place that holds the tolerance for undocumented field names.
- * The first name of each list is the new-panel (camelCase) name. The others are guesses for the
- * legacy Event API, whose field names are not documented anywhere we could read: plausible
+ * The one place that holds the tolerance for undocumented field names.
+ * The first name of each list is the new-panel (camelCase) name, as a public receiver's tests show
+ * it (github.com/aktualnosci-be/pracujbe, tests/unit/emaillabs-webhook.test.ts). The others are
+ * guesses for the legacy Event API, whose field names are not publicly documented: plausible
  * snake_case variants as in EmailLabs' legacy REST API and third-party receivers.
  * `a.b` reads property `b` of object `a`. A text field only takes a string (or number), so `to`
  * counts as the recipient address only when it is a plain string.

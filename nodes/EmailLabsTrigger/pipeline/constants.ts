@@ -2,13 +2,17 @@
  * Every wire detail of EmailLabs webhooks that is not confirmed by vendor documentation lives here,
  * so that one edit fixes it when EmailLabs confirms or changes it.
  *
- * Evidence:
- * - Legacy Event API (old panel): the vendor page "Start z Event API" (docs.emaillabs.pl) names the
- *   X-EMAILLABS-* headers, the form field `p` (base64 JSON) and the MD5 input order
- *   TS|MT|panel name|secret. That the digest is hex-encoded is our inference.
- * - New panel: the vendor documentation only says there is a "SecretKey" and an integrity hash.
- *   The header names, SHA-1 (not HMAC) and the order secret|date|request id are THIRD-PARTY
- *   EVIDENCE from one public integration and its tests; another integration saw no signature at all.
+ * Sources:
+ * - Legacy Event API (old panel): the vendor page "Start z Event API"
+ *   (http://docs.emaillabs.pl/api/start-z-event-api/) names the X-EMAILLABS-* headers, the form
+ *   field `p` (base64 JSON) and the MD5 input order TS|MT|panel name|secret. It does not say how
+ *   the digest is encoded; hex is assumed.
+ * - New panel: the vendor documentation only says there is a "SecretKey" and an integrity hash
+ *   ("Webhook configuration", https://newpanel.docs.emaillabs.io/en/account/settings/webhooks/webhook-configuration).
+ *   The header names, SHA-1 (not HMAC) and the order secret|date|request id come from one public
+ *   integration and its tests (github.com/aktualnosci-be/pracujbe, src/lib/email/emaillabs-webhook.ts
+ *   and tests/unit/emaillabs-webhook.test.ts); another integration saw no signature at all
+ *   (github.com/bedikryst/VoctManager, backend/notifications/emaillabs_webhook.py).
  * Header names are lower case because Node.js lower-cases incoming header names.
  */
 
@@ -43,14 +47,14 @@ export interface ChecksumScheme {
 	readonly hexLength: number;
 }
 
-/** Third-party evidence (see above): hex SHA-1 of `secret|X-Webhook-Date|Request-Id`. */
+/** From a public integration (see above): hex SHA-1 of `secret|X-Webhook-Date|Request-Id`. */
 export const NEW_PANEL_CHECKSUM: ChecksumScheme = {
 	algorithm: 'sha1',
 	order: ['secret', 'date', 'requestId'],
 	hexLength: 40,
 };
 
-/** Vendor documentation (hex inferred): MD5 of `X-EMAILLABS-TS|X-EMAILLABS-MT|panel name|secret`. */
+/** Vendor documentation (hex assumed): MD5 of `X-EMAILLABS-TS|X-EMAILLABS-MT|panel name|secret`. */
 export const LEGACY_CHECKSUM: ChecksumScheme = {
 	algorithm: 'md5',
 	order: ['timestamp', 'microtime', 'panelName', 'secret'],
@@ -58,14 +62,15 @@ export const LEGACY_CHECKSUM: ChecksumScheme = {
 };
 
 /**
- * EmailLabs retries after 1 h, 6 h and 24 h (or 30 min, 2 h, 24 h), so a genuine request can be
- * about 24 h old; 26 h leaves a margin for queueing and clock skew.
+ * EmailLabs retries after 1 h, 6 h and 24 h (or 30 min, 2 h, 24 h; the retry rule in "Webhook
+ * configuration", https://newpanel.docs.emaillabs.io/en/account/settings/webhooks/webhook-configuration),
+ * so a genuine request can be about 24 h old; 26 h leaves a margin for queueing and clock skew.
  */
 export const DEFAULT_MAX_AGE_HOURS = 26;
 
 /**
  * How far in the future a signed date may lie. Generous on purpose: the zone of `X-Webhook-Date`
- * is undocumented (we read it as UTC); if EmailLabs sends Polish local time (UTC+1/UTC+2),
+ * is undocumented (it is read as UTC); if EmailLabs sends Polish local time (UTC+1/UTC+2),
  * its dates look up to two hours ahead.
  */
 export const MAX_FUTURE_SKEW_SECONDS = 3 * 3600;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { basicAuthMatches, type BasicAuthCredentials } from './basicAuth';
+import { basicAuthMatches } from './basicAuth';
 import { checksumMatches } from './checksum';
 import {
 	LEGACY_CHECKSUM,
@@ -11,46 +11,20 @@ import {
 	NEW_PANEL_CHECKSUM,
 	NEW_PANEL_HEADERS,
 } from './constants';
+import type { WebhookSecrets } from './credential';
 import { fingerprint } from './fingerprint';
-import { isIpAllowed, resolveClientIp, type IpRange } from './ipAllowList';
-import {
-	EventNormaliser,
-	eventKey,
-	unreadableEvent,
-	type EmailLabsEvent,
-	type NormalisedEvent,
-} from './normaliseEvent';
+import { isIpAllowed, resolveClientIp } from './ipAllowList';
+import { EventNormaliser, eventKey, unreadableEvent, type NormalisedEvent } from './normaliseEvent';
 import { checkReplayWindow } from './replayWindow';
 import { detectFormat, parseWebhookBody, type RequestHeaders, type WebhookFormat } from './requestFormat';
 import type { SeenMemory } from './seenMemory';
+import type { TriggerSettings } from './settings';
 
 /**
  * The whole request pipeline of the trigger, free of n8n: IP allow-list, Basic auth, checksum,
  * replay window, body parsing, normalisation, filtering, de-duplication. `webhook()` gathers the
  * inputs from n8n and turns the outcome into a response; the benchmark calls this directly.
  */
-
-export interface WebhookSecrets {
-	/** New-panel SecretKey. */
-	newPanelSecret?: string;
-	/** Legacy Event API panel name and secret; both are needed to compute X-EMAILLABS-ID. */
-	legacy?: { panelName: string; secret: string };
-	basicAuth?: BasicAuthCredentials;
-}
-
-export interface TriggerSettings {
-	events: ReadonlySet<EmailLabsEvent>;
-	includeUnknown: boolean;
-	output: 'normalised' | 'raw';
-	runOnTestCalls: boolean;
-	deduplicate: boolean;
-	/** Maximum age of the signed send time; null turns the replay window off. */
-	maxAgeSeconds: number | null;
-	/** null: every address is allowed. */
-	ipAllowList: readonly IpRange[] | null;
-	/** Reverse proxies in front of n8n whose X-Forwarded-For entries are trusted; 0 ignores the header. */
-	trustedProxyHops: number;
-}
 
 export interface WebhookRequest {
 	headers: RequestHeaders;

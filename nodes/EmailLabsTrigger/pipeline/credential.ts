@@ -1,8 +1,17 @@
 import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
 
-import type { WebhookSecrets } from './processRequest';
+import type { BasicAuthCredentials } from './basicAuth';
 
 export const WEBHOOK_CREDENTIAL_TYPE = 'emailLabsWebhookApi';
+
+/** The secrets of the EmailLabs Webhook credential that the pipeline verifies requests with. */
+export interface WebhookSecrets {
+	/** New-panel SecretKey. */
+	newPanelSecret?: string;
+	/** Legacy Event API panel name and secret; both are needed to compute X-EMAILLABS-ID. */
+	legacy?: { panelName: string; secret: string };
+	basicAuth?: BasicAuthCredentials;
+}
 
 /** Secrets are trimmed: leading or trailing spaces in a pasted key are a copy error, never part of it. */
 function text(data: ICredentialDataDecryptedObject, field: string): string {

@@ -1,9 +1,23 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_MAX_AGE_HOURS } from './constants';
-import { parseAllowList } from './ipAllowList';
-import { EVENT_DEFINITIONS, type EmailLabsEvent } from './normaliseEvent';
-import type { TriggerSettings } from './processRequest';
+import { EVENT_DEFINITIONS, type EmailLabsEvent } from './events';
+import { parseAllowList, type IpRange } from './ipAllowList';
+
+/** What the pipeline does with a request, from the node's parameters. */
+export interface TriggerSettings {
+	events: ReadonlySet<EmailLabsEvent>;
+	includeUnknown: boolean;
+	output: 'normalised' | 'raw';
+	runOnTestCalls: boolean;
+	deduplicate: boolean;
+	/** Maximum age of the signed send time; null turns the replay window off. */
+	maxAgeSeconds: number | null;
+	/** null: every address is allowed. */
+	ipAllowList: readonly IpRange[] | null;
+	/** Reverse proxies in front of n8n whose X-Forwarded-For entries are trusted; 0 ignores the header. */
+	trustedProxyHops: number;
+}
 
 export type SettingsResult = { ok: true; settings: TriggerSettings } | { ok: false; message: string };
 
@@ -41,4 +55,12 @@ export function readTriggerSettings(events: unknown, output: unknown, options: I
 			trustedProxyHops: options.behindProxy === true ? hops : 0,
 		},
 	};
+}
+
+/** n8n's getNodeParameter of whichever context, bound to the item (if it takes one). */
+export type ParameterReader = (name: 'events' | 'output' | 'options', fallback: unknown) => unknown;
+
+/** The trigger's settings from its parameters. */
+export function readNodeSettings(parameter: ParameterReader): SettingsResult {
+	return readTriggerSettings(parameter('events', []), parameter('output', 'normalised'), parameter('options', {}) as IDataObject);
 }
