@@ -64,5 +64,57 @@ export class EmailLabsWebhookApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 		},
+		{
+			displayName: 'URL Token',
+			name: 'urlToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Optional. When set, requests must carry it as ?token=… on the webhook URL: give EmailLabs the production URL with ?token=<this value> appended. Change it (and the URL in EmailLabs) regularly.',
+		},
+		{
+			displayName:
+				'Rotation: to change a secret without losing events, put the new value above and the old one below, set the deadline, then change EmailLabs. Until the deadline both are accepted; afterwards the old one is refused.',
+			name: 'rotationNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Previous Secret Key (New Panel)',
+			name: 'previousSecretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Previous Secret Key (Legacy Event API)',
+			name: 'previousLegacySecretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Previous Basic Auth Password',
+			name: 'previousBasicAuthPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Previous URL Token',
+			name: 'previousUrlToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Accept Previous Values Until',
+			name: 'previousValidUntil',
+			type: 'dateTime',
+			default: '',
+			description:
+				'The previous values are refused after this time. EmailLabs retries a failed batch for up to 24 hours, so 26 hours after you changed EmailLabs is safe.',
+		},
 	];
 }

@@ -44,6 +44,23 @@ function holdsStoredState(staticData: IDataObject): boolean {
 	return staticData[REGISTRATION_KEY] !== undefined || Object.values(STORED_LISTS).some((key) => staticData[key] !== undefined);
 }
 
+/** The `token` query parameter, as n8n parsed the query string. */
+function queryToken(query: unknown): string | undefined {
+	const value = (query as IDataObject | undefined)?.token;
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' ? first : undefined;
+}
+
+/** Whether the selected credential asks for a URL token; false when it cannot be read. */
+async function hasUrlToken(context: IHookFunctions): Promise<boolean> {
+	if (context.getNode().credentials?.[WEBHOOK_CREDENTIAL_TYPE] === undefined) return false;
+	try {
+		return secretsFromCredential(await context.getCredentials<ICredentialDataDecryptedObject>(WEBHOOK_CREDENTIAL_TYPE)).urlToken !== undefined;
+	} catch {
+		return false;
+	}
+}
+
 function respond(response: JsonResponse, status: number, body: IDataObject): IWebhookResponseData {
 	response.status(status).json(body);
 	return { noWebhookResponse: true };
@@ -139,10 +156,12 @@ export class EmailLabsTrigger implements INodeType {
 					registeredAt: new Date().toISOString(),
 					isTest,
 				};
+				// The token itself is a secret: the log names where it comes from, never its value.
+				const pasteUrl = (await hasUrlToken(this)) ? `${url}?token=<URL Token of the EmailLabs Webhook credential>` : url;
 				this.logger.info(
 					isTest
-						? `EmailLabs Trigger: listening on the test URL ${url} until one request arrives. EmailLabs itself should get the production URL of the active workflow.`
-						: `EmailLabs Trigger: EmailLabs cannot register webhooks through its API. Paste ${url} into the EmailLabs panel (new panel: Account → Settings → Webhooks, then Generate SecretKey, Test, Save; old panel: Administrator → API → Event API).`,
+						? `EmailLabs Trigger: listening on the test URL ${pasteUrl} until one request arrives. EmailLabs itself should get the production URL of the active workflow.`
+						: `EmailLabs Trigger: EmailLabs cannot register webhooks through its API. Paste ${pasteUrl} into the EmailLabs panel (new panel: Account → Settings → Webhooks, then Generate SecretKey, Test, Save; old panel: Administrator → API → Event API).`,
 				);
 				if (this.getNode().credentials?.[WEBHOOK_CREDENTIAL_TYPE] === undefined) {
 					this.logger.warn('EmailLabs Trigger: no EmailLabs Webhook credential is selected, so requests are not verified.');
@@ -211,6 +230,7 @@ export class EmailLabsTrigger implements INodeType {
 					rawBody: request.rawBody,
 					parsedBody: request.body as unknown,
 					contentType: request.contentType,
+					urlToken: queryToken(request.query),
 				},
 				settings.settings,
 				secretsFromCredential(credential),
@@ -220,6 +240,11 @@ export class EmailLabsTrigger implements INodeType {
 			this.logger.debug(describeOutcome(outcome));
 			// n8n saves static data after answering a request that starts no execution.
 			if (memory?.unsaved === true && outcome.action !== 'run') memory.mirrorInto(staticData);
+			if (outcome.stats.verifiedWithPrevious.length > 0 && outcome.action !== 'reject') {
+				this.logger.info(
+					`EmailLabs Trigger: verified with the previous ${outcome.stats.verifiedWithPrevious.join(' and ')} value, rotation still in progress (request id ${outcome.stats.requestId ?? '-'})`,
+				);
+			}
 			if (outcome.action === 'reject' && outcome.code === 'request_id_reused') {
 				this.logger.warn(`EmailLabs Trigger: refused request id ${outcome.stats.requestId} seen before with a different body (replayed signature headers?)`);
 			}

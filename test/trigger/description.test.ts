@@ -50,8 +50,17 @@ describe('node description', () => {
 
 describe('EmailLabs Webhook credential', () => {
 	it('keeps every secret in a password field', () => {
-		const secretFields = credential.properties.filter((p) => /secret|password/i.test(p.name));
-		expect(secretFields.map((p) => p.name)).toEqual(['secretKey', 'legacySecretKey', 'basicAuthPassword']);
+		const secretFields = credential.properties.filter((p) => /secret|password|token/i.test(p.name));
+		expect(secretFields.map((p) => p.name)).toEqual([
+			'secretKey',
+			'legacySecretKey',
+			'basicAuthPassword',
+			'urlToken',
+			'previousSecretKey',
+			'previousLegacySecretKey',
+			'previousBasicAuthPassword',
+			'previousUrlToken',
+		]);
 		for (const field of secretFields) expect(field.typeOptions?.password).toBe(true);
 		expect(credential.name).toBe('emailLabsWebhookApi');
 	});

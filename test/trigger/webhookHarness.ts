@@ -134,6 +134,8 @@ export interface HarnessOptions {
 
 export interface PostOptions {
 	body?: string | Buffer;
+	/** Appended to the webhook URL, e.g. `?token=abc`. */
+	query?: string;
 	headers?: Record<string, string>;
 	contentType?: string | null;
 }
@@ -230,7 +232,7 @@ export class WebhookHarness {
 		const executionsBefore = this.executions.length;
 		const headers: Record<string, string> = { ...options.headers };
 		if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
-		const response = await fetch(this.url, {
+		const response = await fetch(`${this.url}${options.query ?? ''}`, {
 			method: 'POST',
 			headers,
 			body: options.body ?? '',
@@ -384,6 +386,8 @@ export class WebhookHarness {
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		decorateResponse(res);
 		parseIncomingMessage(req);
+		// express' query parser, for the simple `name=value` pairs the trigger reads.
+		(req as IncomingMessage & { query?: unknown }).query = Object.fromEntries(new URL(req.url ?? '/', 'http://harness').searchParams);
 		const request = req as IncomingMessage & { body?: unknown; readRawBody?: () => Promise<void> };
 		const readRawBody = async () => {
 			if (request.rawBody !== undefined) return;

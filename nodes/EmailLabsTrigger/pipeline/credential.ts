@@ -11,7 +11,49 @@ export interface WebhookSecrets {
 	/** Legacy Event API panel name and secret; both are needed to compute X-EMAILLABS-ID. */
 	legacy?: { panelName: string; secret: string };
 	basicAuth?: BasicAuthCredentials;
+	/** When set, a request's `?token=` must match (URL rotation). */
+	urlToken?: string;
+	/** The values a rotation replaced, accepted until `untilMs`. */
+	previous?: PreviousSecrets;
 }
+
+export interface PreviousSecrets {
+	newPanelSecret?: string;
+	legacySecret?: string;
+	basicAuthPassword?: string;
+	urlToken?: string;
+	/** Epoch milliseconds; afterwards the previous values are refused. */
+	untilMs: number;
+}
+
+/** Credential fields of the previous values, by WebhookSecrets key. */
+const PREVIOUS_FIELDS = {
+	newPanelSecret: 'previousSecretKey',
+	legacySecret: 'previousLegacySecretKey',
+	basicAuthPassword: 'previousBasicAuthPassword',
+	urlToken: 'previousUrlToken',
+} as const;
+
+/** The deadline of the previous values: a date n8n stores as ISO text; undefined when empty or not a date. */
+function previousDeadline(data: ICredentialDataDecryptedObject): number | undefined {
+	const value = data.previousValidUntil;
+	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	const ms = Date.parse(value);
+	return Number.isNaN(ms) ? undefined : ms;
+}
+
+function readPrevious(data: ICredentialDataDecryptedObject): PreviousSecrets | undefined {
+	const untilMs = previousDeadline(data);
+	if (untilMs === undefined) return undefined;
+	const previous: PreviousSecrets = { untilMs };
+	for (const [key, field] of Object.entries(PREVIOUS_FIELDS) as Array<[keyof typeof PREVIOUS_FIELDS, string]>) {
+		const value = text(data, field);
+		if (value !== '') previous[key] = value;
+	}
+	return Object.keys(previous).length > 1 ? previous : undefined;
+}
+
+const hasPreviousValues = (data: ICredentialDataDecryptedObject) => Object.values(PREVIOUS_FIELDS).some((field) => text(data, field) !== '');
 
 /** Secrets are trimmed: leading or trailing spaces in a pasted key are a copy error, never part of it. */
 function text(data: ICredentialDataDecryptedObject, field: string): string {
@@ -30,6 +72,10 @@ export function secretsFromCredential(data: ICredentialDataDecryptedObject | und
 	const user = text(data, 'basicAuthUser');
 	const password = text(data, 'basicAuthPassword');
 	if (user !== '' || password !== '') secrets.basicAuth = { user, password };
+	const urlToken = text(data, 'urlToken');
+	if (urlToken !== '') secrets.urlToken = urlToken;
+	const previous = readPrevious(data);
+	if (previous !== undefined) secrets.previous = previous;
 	return secrets;
 }
 
@@ -50,12 +96,22 @@ export function checkWebhookCredential(data: ICredentialDataDecryptedObject): IN
 		return { status: 'Error', message: 'Basic auth needs both a user and a password.' };
 	}
 	const secrets = secretsFromCredential(data);
-	if (secrets.newPanelSecret === undefined && secrets.legacy === undefined && secrets.basicAuth === undefined) {
-		return { status: 'Error', message: 'Enter the SecretKey, the legacy panel name and secret key, or Basic auth.' };
+	if (secrets.newPanelSecret === undefined && secrets.legacy === undefined && secrets.basicAuth === undefined && secrets.urlToken === undefined) {
+		return { status: 'Error', message: 'Enter the SecretKey, the legacy panel name and secret key, Basic auth or a URL token.' };
 	}
-	return {
-		status: 'OK',
-		message:
-			'The credential is complete. EmailLabs offers no way to check a webhook secret from n8n: activate the workflow and press Test in the EmailLabs panel; a wrong secret is answered with HTTP 401.',
-	};
+	if (hasPreviousValues(data) && previousDeadline(data) === undefined) {
+		return { status: 'Error', message: 'Previous values are only accepted until a deadline: set Accept Previous Values Until (26 hours after you change EmailLabs covers its retries).' };
+	}
+	if (text(data, 'previousUrlToken') !== '' && secrets.urlToken === undefined) {
+		return { status: 'Error', message: 'A previous URL token needs a current URL token.' };
+	}
+	const notes = [
+		'The credential is complete. EmailLabs offers no way to check a webhook secret from n8n: activate the workflow and press Test in the EmailLabs panel; a wrong secret is answered with HTTP 401.',
+	];
+	if (secrets.urlToken !== undefined) notes.push('Give EmailLabs the production URL with ?token= and the URL token appended.');
+	const deadline = previousDeadline(data);
+	if (hasPreviousValues(data) && deadline !== undefined) {
+		notes.push(deadline > Date.now() ? `Previous values are accepted until ${new Date(deadline).toISOString()}.` : 'The deadline for the previous values has passed: they are refused now and can be removed.');
+	}
+	return { status: 'OK', message: notes.join(' ') };
 }

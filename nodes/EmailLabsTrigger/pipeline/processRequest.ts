@@ -2,23 +2,15 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { basicAuthMatches } from './basicAuth';
-import { checksumMatches } from './checksum';
-import {
-	LEGACY_CHECKSUM,
-	LEGACY_HEADERS,
-	LEGACY_REPEAT_BATCH,
-	NEW_PANEL_CHECKSUM,
-	NEW_PANEL_HEADERS,
-} from './constants';
+import { LEGACY_HEADERS, LEGACY_REPEAT_BATCH, NEW_PANEL_HEADERS } from './constants';
 import type { WebhookSecrets } from './credential';
 import { fingerprint } from './fingerprint';
 import { isIpAllowed, resolveClientIp } from './ipAllowList';
 import { EventNormaliser, eventKey, unreadableEvent, type NormalisedEvent } from './normaliseEvent';
-import { checkReplayWindow } from './replayWindow';
 import { detectFormat, parseWebhookBody, type RequestHeaders, type WebhookFormat } from './requestFormat';
 import type { SeenMemory } from './seenMemory';
 import type { TriggerSettings } from './settings';
+import { header, verifyBasicAuth, verifyChecksum, verifyUrlToken } from './verify';
 
 /**
  * The whole request pipeline of the trigger, free of n8n: IP allow-list, Basic auth, checksum,
@@ -32,10 +24,13 @@ export interface WebhookRequest {
 	rawBody: Buffer | undefined;
 	parsedBody: unknown;
 	contentType: string | undefined;
+	/** The `token` query parameter (URL rotation); never logged or passed on. */
+	urlToken?: string;
 }
 
 export type RejectCode =
 	| 'ip_not_allowed'
+	| 'invalid_url_token'
 	| 'basic_auth_failed'
 	| 'missing_signature_headers'
 	| 'invalid_checksum'
@@ -53,7 +48,9 @@ export type AcknowledgeReason = 'test_call' | 'no_selected_events' | 'duplicate'
 
 export interface RequestStats {
 	format?: WebhookFormat;
-	verifiedBy: Array<'ipAllowList' | 'basicAuth' | 'checksum'>;
+	verifiedBy: Array<'ipAllowList' | 'urlToken' | 'basicAuth' | 'checksum'>;
+	/** Checks passed with the previous value of a rotated secret (the rotation is still in progress). */
+	verifiedWithPrevious: Array<'urlToken' | 'basicAuth' | 'checksum'>;
 	requestId: string | null;
 	isRetry: boolean;
 	received: number;
@@ -73,6 +70,7 @@ type RejectStatus = 400 | 401 | 403 | 409;
 
 const REJECTIONS: Record<RejectCode, { status: RejectStatus; message: string }> = {
 	ip_not_allowed: { status: 403, message: 'The client IP address is not on the allow-list.' },
+	invalid_url_token: { status: 401, message: 'The URL token is missing or not valid.' },
 	basic_auth_failed: { status: 401, message: 'Basic authentication failed.' },
 	missing_signature_headers: { status: 401, message: 'Signature headers are missing.' },
 	invalid_checksum: { status: 401, message: 'The checksum does not match.' },
@@ -86,75 +84,6 @@ const REJECTIONS: Record<RejectCode, { status: RejectStatus; message: string }> 
 	not_events: { status: 400, message: 'The body holds no event objects.' },
 	request_id_reused: { status: 409, message: 'This request id was seen before with a different body.' },
 };
-
-function header(headers: RequestHeaders, name: string): string | undefined {
-	const value = headers[name];
-	return Array.isArray(value) ? value[0] : value;
-}
-
-type Verification =
-	| { state: 'verified' | 'unverified' }
-	| { state: 'absent'; missing: string[] }
-	| { state: 'rejected'; code: RejectCode; missing?: string[] };
-
-/**
- * Checksum and replay window for the request's format. `absent` means a secret is configured but
- * the request carries no checksum header: acceptable only for an event-less test call, which the
- * caller decides after parsing.
- */
-function verifyChecksum(
-	format: WebhookFormat,
-	headers: RequestHeaders,
-	secrets: WebhookSecrets,
-	maxAgeSeconds: number | null,
-	nowMs: number,
-): Verification {
-	const anyConfigured = secrets.newPanelSecret !== undefined || secrets.legacy !== undefined;
-	if (!anyConfigured) return { state: 'unverified' };
-
-	const required =
-		format === 'legacy'
-			? [LEGACY_HEADERS.checksum, LEGACY_HEADERS.timestamp, LEGACY_HEADERS.microtime]
-			: [NEW_PANEL_HEADERS.checksum, NEW_PANEL_HEADERS.date, NEW_PANEL_HEADERS.requestId];
-	const missing = required.filter((name) => !header(headers, name));
-	// Without the checksum header the request is unsigned (other headers may come from a proxy).
-	if (missing.includes(required[0])) return { state: 'absent', missing };
-
-	const configured = format === 'legacy' ? secrets.legacy !== undefined : secrets.newPanelSecret !== undefined;
-	if (!configured) return { state: 'rejected', code: 'scheme_not_configured' };
-	if (missing.length > 0) return { state: 'rejected', code: 'missing_signature_headers', missing };
-
-	const provided = header(headers, format === 'legacy' ? LEGACY_HEADERS.checksum : NEW_PANEL_HEADERS.checksum) as string;
-	const matches =
-		format === 'legacy'
-			? checksumMatches(
-					LEGACY_CHECKSUM,
-					{
-						timestamp: header(headers, LEGACY_HEADERS.timestamp),
-						microtime: header(headers, LEGACY_HEADERS.microtime),
-						panelName: secrets.legacy?.panelName,
-						secret: secrets.legacy?.secret,
-					},
-					provided,
-				)
-			: checksumMatches(
-					NEW_PANEL_CHECKSUM,
-					{
-						secret: secrets.newPanelSecret,
-						date: header(headers, NEW_PANEL_HEADERS.date),
-						requestId: header(headers, NEW_PANEL_HEADERS.requestId),
-					},
-					provided,
-				);
-	if (!matches) return { state: 'rejected', code: 'invalid_checksum' };
-
-	if (maxAgeSeconds !== null) {
-		const dateHeader = header(headers, format === 'legacy' ? LEGACY_HEADERS.timestamp : NEW_PANEL_HEADERS.date) as string;
-		const window = checkReplayWindow(dateHeader, nowMs, maxAgeSeconds);
-		if (!window.ok) return { state: 'rejected', code: window.reason };
-	}
-	return { state: 'verified' };
-}
 
 function reject(code: RejectCode, stats: RequestStats, missing?: string[]): Outcome {
 	const { status, message } = REJECTIONS[code];
@@ -186,6 +115,7 @@ export function processWebhookRequest(
 	const { headers } = request;
 	const stats: RequestStats = {
 		verifiedBy: [],
+		verifiedWithPrevious: [],
 		requestId: null,
 		isRetry: false,
 		received: 0,
@@ -201,18 +131,22 @@ export function processWebhookRequest(
 		stats.verifiedBy.push('ipAllowList');
 	}
 
-	if (secrets.basicAuth !== undefined) {
-		if (!basicAuthMatches(secrets.basicAuth, header(headers, 'authorization'))) {
-			return reject('basic_auth_failed', stats);
-		}
-		stats.verifiedBy.push('basicAuth');
-	}
+	const token = verifyUrlToken(secrets, request.urlToken, nowMs);
+	if (token === 'invalid') return reject('invalid_url_token', stats);
+	if (token !== undefined) stats.verifiedBy.push('urlToken');
+	if (token === 'previous') stats.verifiedWithPrevious.push('urlToken');
+
+	const basicAuth = verifyBasicAuth(secrets, header(headers, 'authorization'), nowMs);
+	if (basicAuth === false) return reject('basic_auth_failed', stats);
+	if (basicAuth !== undefined) stats.verifiedBy.push('basicAuth');
+	if (basicAuth === 'previous') stats.verifiedWithPrevious.push('basicAuth');
 
 	const format = detectFormat(headers, request.contentType ?? header(headers, 'content-type'));
 	stats.format = format;
 	const verification = verifyChecksum(format, headers, secrets, settings.maxAgeSeconds, nowMs);
 	if (verification.state === 'rejected') return reject(verification.code, stats, verification.missing);
 	if (verification.state === 'verified') stats.verifiedBy.push('checksum');
+	if (verification.state === 'verified' && verification.keyUsed === 'previous') stats.verifiedWithPrevious.push('checksum');
 
 	stats.requestId =
 		header(headers, format === 'legacy' ? LEGACY_HEADERS.checksum : NEW_PANEL_HEADERS.requestId) ?? null;

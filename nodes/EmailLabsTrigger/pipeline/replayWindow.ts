@@ -1,9 +1,9 @@
 import { MAX_FUTURE_SKEW_SECONDS } from './constants';
 import { parseTimestamp } from './time';
 
-export type ReplayCheck =
-	| { ok: true; sentAtMs: number }
-	| { ok: false; reason: 'unparseable_date' | 'stale_date' | 'future_date' };
+export type ReplayRejection = 'unparseable_date' | 'stale_date' | 'future_date';
+
+export type ReplayCheck = { ok: true; sentAtMs: number } | { ok: false; reason: ReplayRejection };
 
 /**
  * Whether a request's signed send time lies inside the accepted window. The checksum covers the
