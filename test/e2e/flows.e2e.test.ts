@@ -17,6 +17,7 @@ import {
 	type ExampleInstance,
 	type RunningN8n,
 } from '../../scripts/n8nInstance';
+import { signedJsonHeaders as signed } from './support';
 
 const WEBHOOK_SECRET = 'sandbox-webhook-secret';
 const PANEL_NAME = 'sandbox';
@@ -57,14 +58,7 @@ async function settledExecutions(workflowId: string, count: number) {
 	}, 30_000);
 }
 
-function signedJsonHeaders(requestId: string, date = new Date().toISOString().replace('T', ' ').slice(0, 19)) {
-	return {
-		'content-type': 'application/json',
-		'X-Webhook-Date': date,
-		'Request-Id': requestId,
-		'X-Webhook-Checksum': createHash('sha1').update(`${WEBHOOK_SECRET}|${date}|${requestId}`).digest('hex'),
-	};
-}
+const signedJsonHeaders = (requestId: string) => signed(WEBHOOK_SECRET, requestId);
 
 const hardBounce = (email: string, messageId: string) => ({
 	smtpAccount: '1.sandbox.smtp',

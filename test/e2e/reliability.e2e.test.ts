@@ -4,7 +4,7 @@
  * (including a server that acts and then drops the connection) reach every recipient exactly once.
  * Prints the figures it measured.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import {
@@ -17,6 +17,7 @@ import {
 	type ExampleInstance,
 } from '../../scripts/n8nInstance';
 import { badRequests } from './badRequests';
+import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from './support';
 
 const SECRET = 'sandbox-webhook-secret';
 const TRIGGER_WEBHOOK_ID = '3f4e2a10-8c1d-4e55-9d77-2b6c0a9e7f31';
@@ -31,16 +32,7 @@ const figures: Record<string, unknown> = {};
 const url = () => instance.n8n.url;
 const triggerUrl = () => `${url()}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
 
-async function api(method: string, path: string, body?: unknown) {
-	const response = await fetch(`${url()}/api/v1${path}`, {
-		method,
-		headers: { 'X-N8N-API-KEY': apiKey, 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-	return text ? JSON.parse(text) : undefined;
-}
+const api = publicApi(url, () => apiKey);
 
 interface Execution {
 	id: string;
@@ -67,14 +59,7 @@ async function settled(workflowId: string, atLeast: number): Promise<Execution[]
 	}, 120_000, 500);
 }
 
-function signed(requestId: string, date = new Date().toISOString().replace('T', ' ').slice(0, 19)): Record<string, string> {
-	return {
-		'content-type': 'application/json',
-		'X-Webhook-Date': date,
-		'Request-Id': requestId,
-		'X-Webhook-Checksum': createHash('sha1').update(`${SECRET}|${date}|${requestId}`).digest('hex'),
-	};
-}
+const signed = (requestId: string) => signedJsonHeaders(SECRET, requestId);
 
 const delivered = (batch: number, index: number) => ({
 	smtpAccount: '1.sandbox.smtp',
@@ -111,23 +96,7 @@ beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0, deliveredDelayMs: 60_000, webhooks: [] });
 	instance = await startExampleInstance({ name: 'reliability', sandboxUrl: sandbox.url, publish: [] });
 	apiKey = await createApiKey(url(), await login(url()));
-	triggerWorkflowId = await activate({
-		name: 'e2e: delivery events',
-		nodes: [
-			{
-				id: randomUUID(),
-				name: 'EmailLabs Trigger',
-				type: 'n8n-nodes-emaillabs.emailLabsTrigger',
-				typeVersion: 1.1,
-				position: [0, 0],
-				webhookId: TRIGGER_WEBHOOK_ID,
-				parameters: { events: ['delivered'], output: 'normalised', options: {} },
-				credentials: { emailLabsWebhookApi: { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' } },
-			},
-		],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	});
+	triggerWorkflowId = await activate(deliveredEventsWorkflow('e2e: delivery events', TRIGGER_WEBHOOK_ID, { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' }));
 	await activate({
 		name: 'e2e: bulk template send',
 		nodes: [

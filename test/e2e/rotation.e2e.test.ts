@@ -4,10 +4,11 @@
  * refused while its key is valid, and the old keys are refused after their deadline. The
  * credential is changed through n8n's public API, as an operator would in the editor.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { createApiKey, login, startExampleInstance, stopExampleInstance, waitFor, type ExampleInstance } from '../../scripts/n8nInstance';
+import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from './support';
 
 const WEBHOOK_ID = '8d2f7a41-5b3c-4e9a-a1f0-6c7d8e9f0a12';
 const OLD = { secret: 'old-secret-4f1c', token: 'old-token-9a2b' };
@@ -23,32 +24,16 @@ const accepted: string[] = [];
 
 const url = () => instance.n8n.url;
 
-async function api(method: string, path: string, body?: unknown) {
-	const response = await fetch(`${url()}/api/v1${path}`, {
-		method,
-		headers: { 'X-N8N-API-KEY': apiKey, 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-	return text ? JSON.parse(text) : undefined;
-}
+const api = publicApi(url, () => apiKey);
 
 let eventNumber = 0;
 /** One signed batch of two fresh events, sent with the given keys; resolves to the HTTP status. */
 async function send(keys: { secret: string; token: string }): Promise<{ status: number; ids: string[] }> {
 	const ids = [`rot-${++eventNumber}@acme.example`, `rot-${++eventNumber}@acme.example`];
 	const body = JSON.stringify(ids.map((id, i) => ({ to: { email: `r${i}@example.com`, messageId: `<${id}>` }, status: 'ok', statusTime: 1790326800 + eventNumber + i })));
-	const date = new Date().toISOString().replace('T', ' ').slice(0, 19);
-	const requestId = randomUUID();
 	const response = await fetch(`${url()}/webhook/${WEBHOOK_ID}/webhook?token=${keys.token}`, {
 		method: 'POST',
-		headers: {
-			'content-type': 'application/json',
-			'X-Webhook-Date': date,
-			'Request-Id': requestId,
-			'X-Webhook-Checksum': createHash('sha1').update(`${keys.secret}|${date}|${requestId}`).digest('hex'),
-		},
+		headers: signedJsonHeaders(keys.secret, randomUUID()),
 		body,
 	});
 	return { status: response.status, ids };
@@ -70,23 +55,7 @@ beforeAll(async () => {
 	instance = await startExampleInstance({ name: 'rotation', sandboxUrl: sandbox.url, publish: [] });
 	apiKey = await createApiKey(url(), await login(url()));
 	credentialId = (await api('POST', '/credentials', { name: 'EmailLabs webhook (rotating)', type: 'emailLabsWebhookApi', data: { secretKey: OLD.secret, urlToken: OLD.token } })).id;
-	const workflow = await api('POST', '/workflows', {
-		name: 'e2e: rotation',
-		nodes: [
-			{
-				id: randomUUID(),
-				name: 'EmailLabs Trigger',
-				type: 'n8n-nodes-emaillabs.emailLabsTrigger',
-				typeVersion: 1.1,
-				position: [0, 0],
-				webhookId: WEBHOOK_ID,
-				parameters: { events: ['delivered'], output: 'normalised', options: {} },
-				credentials: { emailLabsWebhookApi: { id: credentialId, name: 'EmailLabs webhook (rotating)' } },
-			},
-		],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	});
+	const workflow = await api('POST', '/workflows', deliveredEventsWorkflow('e2e: rotation', WEBHOOK_ID, { id: credentialId, name: 'EmailLabs webhook (rotating)' }));
 	workflowId = workflow.id;
 	await api('POST', `/workflows/${workflowId}/activate`);
 	await waitFor('the trigger', async () => {
