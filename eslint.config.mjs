@@ -1,12 +1,12 @@
 import { config } from '@n8n/node-cli/eslint';
 
 // n8n's own community-node configuration (the rules n8n's scanner applies) for everything that ships.
-// Tests, benchmarks and the sandbox never ship: they may use process, timers and the file system.
+// Tests, their harness, benchmarks and the sandbox never ship: they may use process, timers and the file system.
 export default [
 	...config,
 	{ ignores: ['dist/**', 'node_modules/**', '.e2e/**', 'coverage/**', 'gulpfile.js', 'jest.config.js'] },
 	{
-		files: ['test/**/*.ts', 'bench/**/*.ts', 'sandbox/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],
+		files: ['test/**/*.ts', 'harness/**/*.ts', 'bench/**/*.ts', 'sandbox/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],
 		rules: {
 			'@n8n/community-nodes/no-restricted-globals': 'off',
 			'@n8n/community-nodes/no-restricted-imports': 'off',

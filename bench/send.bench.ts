@@ -3,9 +3,9 @@
  * the fake EmailLabs server with 20 ms of latency per request, batched (our default) versus one
  * API call per item (how n8n's built-in email nodes send), measured in the same run.
  */
-import { jsonItems, runEmailLabs, sendTemplateParameters } from '../test/action/runEmailLabs';
-import { emailLabs, legacySendAnswer } from '../test/support/emailLabsWire';
-import { FakeServer } from '../test/support/fakeServer';
+import { jsonItems, runEmailLabs, sendTemplateParameters } from '../harness/runEmailLabs';
+import { emailLabs, legacySendAnswer } from '../harness/emailLabsWire';
+import { FakeServer } from '../harness/fakeServer';
 
 /** BENCH_SMOKE=1: a tiny run that only proves the benchmark still works (see test/bench). */
 const SMOKE = process.env.BENCH_SMOKE === '1';

@@ -1,8 +1,8 @@
 import { EmailLabsApi } from '../../credentials/EmailLabsApi.credentials';
-import { runCredentialTest } from '../harness/runNode';
-import { FakeServer, type RecordedRequest } from '../support/fakeServer';
-import { credentialsFor, emailLabs, envelope, type Api } from '../support/emailLabsWire';
-import { jsonItems, loadOptions, runEmailLabs } from './runEmailLabs';
+import { runCredentialTest } from '../../harness/runNode';
+import { FakeServer, type RecordedRequest } from '../../harness/fakeServer';
+import { credentialsFor, emailLabs, envelope, type Api } from '../../harness/emailLabsWire';
+import { jsonItems, loadOptions, runEmailLabs } from '../../harness/runEmailLabs';
 
 let server: FakeServer;
 beforeAll(async () => (server = await FakeServer.start()));

@@ -1,6 +1,6 @@
 import { asList } from '../support/phpForm';
-import { binaryItem } from '../harness/runNode';
-import { FakeServer } from '../support/fakeServer';
+import { binaryItem } from '../../harness/runNode';
+import { FakeServer } from '../../harness/fakeServer';
 import {
 	REJECTED_DOMAIN,
 	SECRETS,
@@ -9,8 +9,8 @@ import {
 	legacySendAnswer,
 	v2SendAnswer,
 	type Api,
-} from '../support/emailLabsWire';
-import { jsonItems, runEmailLabs, sendTemplateParameters } from './runEmailLabs';
+} from '../../harness/emailLabsWire';
+import { jsonItems, runEmailLabs, sendTemplateParameters } from '../../harness/runEmailLabs';
 
 let server: FakeServer;
 beforeAll(async () => (server = await FakeServer.start()));

@@ -4,9 +4,9 @@
  * stopping error names what EmailLabs already accepted. A fake EmailLabs on loopback remembers
  * the Message IDs it accepted and answers lookups from that memory, as the real API would.
  */
-import { FakeServer, type FakeReply, type RecordedRequest } from '../support/fakeServer';
-import { emailLabs, legacySendAnswer, v2SendAnswer, type Api } from '../support/emailLabsWire';
-import { jsonItems, runEmailLabs } from './runEmailLabs';
+import { FakeServer, type FakeReply, type RecordedRequest } from '../../harness/fakeServer';
+import { emailLabs, legacySendAnswer, v2SendAnswer, type Api } from '../../harness/emailLabsWire';
+import { jsonItems, runEmailLabs } from '../../harness/runEmailLabs';
 
 let server: FakeServer;
 beforeAll(async () => (server = await FakeServer.start()));

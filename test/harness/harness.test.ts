@@ -8,9 +8,9 @@ import type { INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { asList, decodePhpForm, decodePhpQuery } from '../support/phpForm';
-import { FakeServer } from '../support/fakeServer';
-import { Fixture, FixtureApi, FixtureGenericApi } from './fixtures';
-import { binaryItem, readBinary, runCredentialTest, runLoadOptions, runNode } from './runNode';
+import { FakeServer } from '../../harness/fakeServer';
+import { Fixture, FixtureApi, FixtureGenericApi } from '../../harness/fixtures';
+import { binaryItem, readBinary, runCredentialTest, runLoadOptions, runNode } from '../../harness/runNode';
 
 let server: FakeServer;
 

@@ -7,9 +7,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import { EmailLabs } from '../../nodes/EmailLabs/EmailLabs.node';
 import { EmailLabsTrigger } from '../../nodes/EmailLabsTrigger/EmailLabsTrigger.node';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { jsonItems, runEmailLabs } from '../action/runEmailLabs';
-import { LEGACY_KEYS, V2_KEYS } from '../support/emailLabsWire';
-import type { FakeServer } from '../support/fakeServer';
+import { jsonItems, runEmailLabs } from '../../harness/runEmailLabs';
+import { LEGACY_KEYS, V2_KEYS } from '../../harness/emailLabsWire';
+import type { FakeServer } from '../../harness/fakeServer';
 import { call } from './http';
 
 const DIR = join(__dirname, '../../examples');

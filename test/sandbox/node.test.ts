@@ -1,8 +1,8 @@
 /** The real EmailLabs node (through n8n-core) against the sandbox. */
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { jsonItems, runEmailLabs } from '../action/runEmailLabs';
-import { LEGACY_KEYS, V2_KEYS, type Api } from '../support/emailLabsWire';
-import type { FakeServer } from '../support/fakeServer';
+import { jsonItems, runEmailLabs } from '../../harness/runEmailLabs';
+import { LEGACY_KEYS, V2_KEYS, type Api } from '../../harness/emailLabsWire';
+import type { FakeServer } from '../../harness/fakeServer';
 import { call } from './http';
 
 let sandbox: Sandbox;

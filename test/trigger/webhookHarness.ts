@@ -37,8 +37,8 @@ import {
 
 import { EmailLabsWebhookApi } from '../../credentials/EmailLabsWebhookApi.credentials';
 import { EmailLabsTrigger } from '../../nodes/EmailLabsTrigger/EmailLabsTrigger.node';
-import { HarnessCredentialsHelper } from '../harness/credentialsHelper';
-import { makeAdditionalData } from '../harness/runNode';
+import { HarnessCredentialsHelper } from '../../harness/credentialsHelper';
+import { makeAdditionalData } from '../../harness/runNode';
 
 // n8n-core resolves its own copies of these packages; the harness must register into the same container.
 const coreDir = dirname(require.resolve('n8n-core'));

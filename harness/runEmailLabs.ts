@@ -1,10 +1,10 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { EmailLabsApi } from '../../credentials/EmailLabsApi.credentials';
-import { EmailLabs } from '../../nodes/EmailLabs/EmailLabs.node';
-import { runLoadOptions, runNode } from '../harness/runNode';
-import { credentialsFor, type Api } from '../support/emailLabsWire';
-import type { FakeServer } from '../support/fakeServer';
+import { EmailLabsApi } from '../credentials/EmailLabsApi.credentials';
+import { EmailLabs } from '../nodes/EmailLabs/EmailLabs.node';
+import { runLoadOptions, runNode } from './runNode';
+import { credentialsFor, type Api } from './emailLabsWire';
+import type { FakeServer } from './fakeServer';
 
 export interface RunOptions {
 	api: Api;

@@ -1,7 +1,7 @@
 /**
  * Runs nodes of this package through n8n's REAL execution engine (n8n-core's WorkflowExecute,
  * ExecuteContext, LoadOptionsContext, RoutingNode and request helpers). HTTP really goes out
- * (use FakeServer from test/support on 127.0.0.1).
+ * (use FakeServer from ./fakeServer on 127.0.0.1).
  *
  * Exported API
  *   runNode(opts: RunNodeOptions): Promise<RunNodeResult>

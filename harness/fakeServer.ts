@@ -16,7 +16,7 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { decodePhpForm, decodePhpQuery } from './phpForm';
+import { decodePhpForm, decodePhpQuery } from '../sandbox/phpForm';
 
 export interface RecordedRequest {
 	method: string;
