@@ -8,6 +8,7 @@ const SETUP_STEPS =
 	'EmailLabs has no API to register webhooks: activate the workflow, then copy this node\'s Production URL (Webhook URLs above) into EmailLabs yourself. ' +
 	'New panel: Account → Settings → Webhooks → delivery reports channel → URL → Generate SecretKey → paste it into the EmailLabs Webhook credential → Test → Save (EmailLabs saves only after its Test gets HTTP 200). ' +
 	'Old panel: Administrator → API → Event API → Status: On → URL → Save, and put the panel name and secret key into the credential. ' +
+	'If the credential has a URL Token, append ?token= and that token to the URL you give EmailLabs. ' +
 	'Delivered (ok) events are off by default: ask EmailLabs support (bok@emaillabs.pl) to enable them.';
 
 const SECURITY_NOTICE =
