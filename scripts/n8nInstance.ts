@@ -75,6 +75,12 @@ export interface InstanceOptions {
 	port: number;
 	brokerPort: number;
 	extraEnv?: Record<string, string>;
+	/** The n8n command: `start` (default), or `worker` / `webhook` in queue mode. */
+	command?: 'start' | 'worker' | 'webhook';
+	/** Extra arguments of the command, e.g. `--concurrency=10` for a worker. */
+	commandArgs?: string[];
+	/** Where readiness is asked (default: this instance's own /healthz/readiness). */
+	readinessUrl?: string;
 }
 
 export function ownerPasswordHash(n8nDir: string): string {
@@ -156,7 +162,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 export async function startN8n(options: InstanceOptions, echo = false): Promise<RunningN8n> {
 	const url = `http://127.0.0.1:${options.port}`;
 	const logs: string[] = [];
-	const child = spawn(options.provisioned.node, [options.provisioned.n8nBin, 'start'], {
+	const child = spawn(options.provisioned.node, [options.provisioned.n8nBin, options.command ?? 'start', ...(options.commandArgs ?? [])], {
 		env: n8nEnvironment(options),
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true,
@@ -196,7 +202,7 @@ export async function startN8n(options: InstanceOptions, echo = false): Promise<
 	try {
 		await waitFor('n8n readiness', async () => {
 			if (exited) throw new Error(`n8n exited:\n${logs.join('').slice(-3000)}`);
-			const response = await fetch(`${url}/healthz/readiness`);
+			const response = await fetch(options.readinessUrl ?? `${url}/healthz/readiness`);
 			return response.ok ? true : undefined;
 		}, 120_000);
 	} catch (error) {

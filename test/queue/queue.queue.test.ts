@@ -1,0 +1,190 @@
+/**
+ * The package in n8n's queue mode: PostgreSQL, Redis, main, two workers (concurrency 10) and a
+ * webhook processor, each with the packed package (scripts/queueCluster.ts). Measures what the
+ * README's queue-mode section states: exactly once while the webhook processor runs, what a
+ * restart of it forgets, sends through workers once, and stored static data kept intact.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { materialiseExamples } from '../../scripts/examples';
+import { cleanDir, createApiKey, login, packPackage, provision, ROOT, waitFor } from '../../scripts/n8nInstance';
+import { startQueueCluster, type QueueCluster } from '../../scripts/queueCluster';
+import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from '../e2e/support';
+
+const SECRET = 'sandbox-webhook-secret';
+const WEBHOOK_ID = '6a1e9c33-2f4b-4d8e-9b10-5c2d7e8f9a01';
+const SEND_PATH = 'queue-bulk-send';
+
+let sandbox: Sandbox;
+let cluster: QueueCluster;
+let apiKey: string;
+let triggerWorkflowId: string;
+const runDir = join(ROOT, '.e2e', 'runs', `queue-${process.pid}`);
+const figures: Record<string, unknown> = {};
+
+const api = publicApi(() => cluster.main.url, () => apiKey);
+const triggerUrl = () => `${cluster.webhookUrl}/webhook/${WEBHOOK_ID}/webhook`;
+
+async function pool<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<T[]> {
+	const results: T[] = new Array(tasks.length);
+	let next = 0;
+	await Promise.all(Array.from({ length: concurrency }, async () => {
+		while (next < tasks.length) {
+			const index = next++;
+			results[index] = await tasks[index]();
+		}
+	}));
+	return results;
+}
+
+interface Execution {
+	id: string;
+	status: string;
+	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
+}
+
+async function allExecutions(workflowId: string, includeData = false): Promise<Execution[]> {
+	const all: Execution[] = [];
+	let cursor: string | undefined;
+	do {
+		const page = await api('GET', `/executions?workflowId=${workflowId}&limit=100&includeData=${includeData}${cursor ? `&cursor=${cursor}` : ''}`);
+		all.push(...page.data);
+		cursor = page.nextCursor ?? undefined;
+	} while (cursor);
+	return all;
+}
+
+async function settled(workflowId: string, atLeast: number): Promise<Execution[]> {
+	return await waitFor(`${atLeast} finished executions`, async () => {
+		const list = await allExecutions(workflowId);
+		return list.length >= atLeast && list.every((execution) => !['new', 'running', 'waiting'].includes(execution.status)) ? list : undefined;
+	}, 180_000, 1000);
+}
+
+/** Every event run, by message id, over all executions of the trigger workflow. */
+async function runsPerEvent(): Promise<Map<string, number>> {
+	const runs = new Map<string, number>();
+	for (const execution of await allExecutions(triggerWorkflowId, true)) {
+		for (const item of execution.data?.resultData.runData['EmailLabs Trigger']?.[0]?.data?.main[0] ?? []) {
+			const id = String(item.json.messageId);
+			runs.set(id, (runs.get(id) ?? 0) + 1);
+		}
+	}
+	return runs;
+}
+
+const batch = (tag: string, b: number) => ({
+	body: JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ to: { email: `${tag}${b}-${i}@example.com`, messageId: `<${tag}-${b}-${i}@acme.example>` }, status: 'ok', statusTime: 1790326800 + b * 10 + i }))),
+	headers: signedJsonHeaders(SECRET, randomUUID()),
+});
+type Batch = ReturnType<typeof batch>;
+const sendAll = async (batches: Batch[]) => await pool(batches.map((one) => async () => (await fetch(triggerUrl(), { method: 'POST', headers: one.headers, body: one.body })).status), 20);
+const quiet = () => new Promise((resolve) => setTimeout(resolve, 3000));
+
+beforeAll(async () => {
+	cleanDir(runDir);
+	sandbox = await startSandbox({ port: 0, deliveredDelayMs: 60_000, webhooks: [] });
+	const provisioned = provision();
+	const tarball = packPackage(join(runDir, 'pack'));
+	const { credentialsFile } = materialiseExamples(sandbox.url, join(runDir, 'examples'));
+	cluster = await startQueueCluster({ provisioned, runDir, tarball, workers: 2, concurrency: 10, prepare: (cli) => cli(['import:credentials', `--input=${credentialsFile}`]) });
+	apiKey = await createApiKey(cluster.main.url, await login(cluster.main.url));
+	const created = await api('POST', '/workflows', deliveredEventsWorkflow('queue: delivery events', WEBHOOK_ID, { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' }));
+	triggerWorkflowId = created.id;
+	await api('POST', `/workflows/${triggerWorkflowId}/activate`);
+	const send = await api('POST', '/workflows', {
+		name: 'queue: bulk send',
+		nodes: [
+			{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: SEND_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
+			{ id: randomUUID(), name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.recipients', options: {} } },
+			{
+				id: randomUUID(),
+				name: 'Send',
+				type: 'n8n-nodes-emaillabs.emailLabs',
+				typeVersion: 1,
+				position: [400, 0],
+				parameters: { resource: 'email', operation: 'send', smtpAccount: '1.sandbox.smtp', fromEmail: 'hello@acme.example', toEmail: '={{ $json.email }}', subject: 'Hi', html: '<p>Hi</p>', options: {} },
+				credentials: { emailLabsApi: { id: 'eLsandboxLegacy1', name: 'EmailLabs Sandbox (legacy)' } },
+			},
+		],
+		connections: { Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] }, 'Split Out': { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	});
+	await api('POST', `/workflows/${send.id}/activate`);
+	await waitFor('activation on the webhook processor', async () => {
+		const trigger = await fetch(triggerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+		const sender = await fetch(`${cluster.webhookUrl}/webhook/${SEND_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"recipients":[]}' });
+		return trigger.status === 200 && sender.status !== 404 ? true : undefined;
+	}, 90_000);
+}, 20 * 60_000);
+
+afterAll(async () => {
+	console.log(`queue-mode figures: ${JSON.stringify(figures)}`);
+	await cluster?.stop();
+	await sandbox?.close();
+	rmSync(runDir, { recursive: true, force: true });
+});
+
+describe('queue mode', () => {
+	it('loads the package in every process: main lists the types, the webhook processor verifies, workers run', async () => {
+		const nodeTypes = await (await fetch(`${cluster.main.url}/types/nodes.json`, { headers: { cookie: await login(cluster.main.url) } })).text();
+		expect(nodeTypes).toContain('"n8n-nodes-emaillabs.emailLabsTrigger"');
+		const forged = await fetch(triggerUrl(), { method: 'POST', headers: { ...signedJsonHeaders(SECRET, randomUUID()), 'X-Webhook-Checksum': '0'.repeat(40) }, body: batch('forged', 0).body });
+		expect(forged.status).toBe(401);
+		expect(cluster.main.logs.join('')).toMatch(/Paste http:\/\/127\.0\.0\.1:\d+\/webhook\//);
+	});
+
+	it('200 batches at concurrency 20 run once; re-sends start nothing while the webhook processor runs, nor after its restart once it saved', async () => {
+		const batches = Array.from({ length: 200 }, (_, b) => batch('q', b));
+		const started = Date.now();
+		expect((await sendAll(batches)).every((status) => status === 200)).toBe(true);
+		figures.firstRound = { batches: 200, ms: Date.now() - started };
+		await settled(triggerWorkflowId, 200);
+		expect(await sendAll(batches)).toEqual(batches.map(() => 200));
+		await quiet();
+		const afterResend = (await allExecutions(triggerWorkflowId)).length;
+		await cluster.restartWebhookProcessor();
+		await waitFor('the webhook processor', async () => ((await fetch(triggerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' })).status === 200 ? true : undefined), 60_000);
+		await sendAll(batches);
+		await quiet();
+		const runs = await runsPerEvent();
+		figures.exactlyOnce = { afterFirstRound: 200, afterResend, afterRestartAndResend: (await allExecutions(triggerWorkflowId)).length, distinctEvents: runs.size, duplicates: [...runs.values()].filter((count) => count > 1).length };
+		expect(afterResend).toBe(200);
+		expect(runs.size).toBe(2000);
+		expect([...runs.values()].every((count) => count === 1)).toBe(true);
+	}, 600_000);
+
+	it('a restart of the webhook processor forgets batches it answered with an execution and nothing else (the stated loss window)', async () => {
+		const before = (await allExecutions(triggerWorkflowId)).length;
+		const batches = Array.from({ length: 20 }, (_, b) => batch('w', b));
+		await sendAll(batches);
+		await settled(triggerWorkflowId, before + 20);
+		await cluster.restartWebhookProcessor();
+		await waitFor('the webhook processor', async () => ((await fetch(triggerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' })).status === 200 ? true : undefined), 60_000);
+		await sendAll(batches);
+		await quiet();
+		const after = (await allExecutions(triggerWorkflowId)).length;
+		figures.restartLossWindow = { batches: 20, ranAgainAfterRestart: after - before - 20 };
+		expect(after - before - 20).toBe(20);
+	}, 300_000);
+
+	it('keeps the static data main stored: a worker never writes it back empty', async () => {
+		const workflow = await api('GET', `/workflows/${triggerWorkflowId}`);
+		expect(JSON.stringify(workflow.staticData ?? {})).toContain('webhookRegistration');
+	});
+
+	it('sends through the workers reach every recipient exactly once', async () => {
+		const recipients = Array.from({ length: 100 }, (_, i) => ({ email: `queue${i}@example.com` }));
+		const response = await fetch(`${cluster.webhookUrl}/webhook/${SEND_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recipients }) });
+		expect(response.status).toBe(200);
+		const items = (await response.json()) as Array<{ status?: string }>;
+		const sent = sandbox.messages.filter((message) => String((message as unknown as { to: { email: string } }).to.email).startsWith('queue'));
+		figures.sends = { recipients: 100, accepted: items.filter((item) => item.status === 'accepted').length, messagesInSandbox: sent.length };
+		expect(items.filter((item) => item.status === 'accepted')).toHaveLength(100);
+		expect(new Set(sent.map((message) => (message as unknown as { to: { email: string } }).to.email)).size).toBe(100);
+		expect(sent).toHaveLength(100);
+	}, 120_000);
+});
