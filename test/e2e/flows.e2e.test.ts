@@ -17,7 +17,7 @@ import {
 	type ExampleInstance,
 	type RunningN8n,
 } from '../../scripts/n8nInstance';
-import { signedJsonHeaders as signed } from './support';
+import { signedJsonHeaders as signed } from '../../harness/realN8n';
 
 const WEBHOOK_SECRET = 'sandbox-webhook-secret';
 const PANEL_NAME = 'sandbox';

@@ -17,7 +17,7 @@ import {
 	type ExampleInstance,
 } from '../../scripts/n8nInstance';
 import { badRequests } from './badRequests';
-import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from './support';
+import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from '../../harness/realN8n';
 
 const SECRET = 'sandbox-webhook-secret';
 const TRIGGER_WEBHOOK_ID = '3f4e2a10-8c1d-4e55-9d77-2b6c0a9e7f31';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { createApiKey, login, startExampleInstance, stopExampleInstance, waitFor, type ExampleInstance } from '../../scripts/n8nInstance';
-import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from './support';
+import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from '../../harness/realN8n';
 
 const WEBHOOK_ID = '8d2f7a41-5b3c-4e9a-a1f0-6c7d8e9f0a12';
 const OLD = { secret: 'old-secret-4f1c', token: 'old-token-9a2b' };

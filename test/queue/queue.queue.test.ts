@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { materialiseExamples } from '../../scripts/examples';
 import { cleanDir, createApiKey, login, packPackage, provision, ROOT, waitFor } from '../../scripts/n8nInstance';
 import { startQueueCluster, type QueueCluster } from '../../scripts/queueCluster';
-import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from '../e2e/support';
+import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from '../../harness/realN8n';
 
 const SECRET = 'sandbox-webhook-secret';
 const WEBHOOK_ID = '6a1e9c33-2f4b-4d8e-9b10-5c2d7e8f9a01';

@@ -1,4 +1,4 @@
-/** Helpers shared by the end-to-end suites: n8n's public API and EmailLabs' new-panel signature. */
+/** Helpers for a real n8n shared by the end-to-end tests, the queue-mode tests and the benchmarks: its public API, EmailLabs' new-panel signature, a trigger-only workflow. */
 import { createHash, randomUUID } from 'node:crypto';
 
 /** A caller of n8n's public API (`/api/v1`); a non-2xx answer throws with its body. */
