@@ -176,6 +176,29 @@ describe('queue mode', () => {
 		expect(JSON.stringify(workflow.staticData ?? {})).toContain('webhookRegistration');
 	});
 
+	it('n8n itself (minimal reproduction, no package code): a worker runs a webhook execution without the stored static data', async () => {
+		// A Code node counts its runs in the workflow's static data. In one n8n process this counts
+		// 1, 2, 3; on a worker every webhook execution starts from empty static data and saves it
+		// whole, so it counts 1, 1, 1. This is why the trigger writes nothing in such an execution.
+		const path = 'static-data-repro';
+		const created = await api('POST', '/workflows', {
+			name: 'queue: static data reproduction',
+			nodes: [
+				{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} } },
+				{ id: randomUUID(), name: 'Count', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: "const data = $getWorkflowStaticData('global');\ndata.runs = (data.runs ?? 0) + 1;\nreturn [{ json: { runs: data.runs } }];" } },
+			],
+			connections: { Webhook: { main: [[{ node: 'Count', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		});
+		await api('POST', `/workflows/${created.id}/activate`);
+		const call = async () => await fetch(`${cluster.webhookUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		await waitFor('the reproduction webhook', async () => ((await call()).status === 200 ? true : undefined), 60_000);
+		const counts: unknown[] = [];
+		for (let i = 0; i < 3; i++) counts.push(((await (await call()).json()) as { runs: unknown }).runs);
+		figures.staticDataReproduction = { counts };
+		expect(counts).toEqual([1, 1, 1]);
+	}, 120_000);
+
 	it('sends through the workers reach every recipient exactly once', async () => {
 		const recipients = Array.from({ length: 100 }, (_, i) => ({ email: `queue${i}@example.com` }));
 		const response = await fetch(`${cluster.webhookUrl}/webhook/${SEND_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recipients }) });
