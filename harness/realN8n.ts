@@ -45,3 +45,57 @@ export function deliveredEventsWorkflow(name: string, webhookId: string, credent
 		settings: { executionOrder: 'v1' },
 	};
 }
+
+/** Runs `tasks` with at most `concurrency` in flight; results in task order. */
+export async function pool<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<T[]> {
+	const results: T[] = new Array(tasks.length);
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < tasks.length) {
+				const index = next++;
+				results[index] = await tasks[index]();
+			}
+		}),
+	);
+	return results;
+}
+
+export interface Execution {
+	id: string;
+	status: string;
+	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
+}
+
+type PublicApi = ReturnType<typeof publicApi>;
+
+/** Executions of a workflow through the public API: all of them (paged), once finished, and events run per message id. */
+export function executionsOf(api: PublicApi, waitFor: <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number, intervalMs?: number) => Promise<T>) {
+	const all = async (workflowId: string, includeData = false): Promise<Execution[]> => {
+		const list: Execution[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await api('GET', `/executions?workflowId=${workflowId}&limit=100&includeData=${includeData}${cursor ? `&cursor=${cursor}` : ''}`);
+			list.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return list;
+	};
+	const settled = async (workflowId: string, atLeast: number, timeoutMs = 180_000): Promise<Execution[]> =>
+		await waitFor(`${atLeast} finished executions`, async () => {
+			const list = await all(workflowId);
+			return list.length >= atLeast && list.every((execution) => !['new', 'running', 'waiting'].includes(execution.status)) ? list : undefined;
+		}, timeoutMs, 1000);
+	/** How often each message id ran through the EmailLabs Trigger, over every execution. */
+	const runsPerEvent = async (workflowId: string): Promise<Map<string, number>> => {
+		const runs = new Map<string, number>();
+		for (const execution of await all(workflowId, true)) {
+			for (const item of execution.data?.resultData.runData['EmailLabs Trigger']?.[0]?.data?.main[0] ?? []) {
+				const id = String(item.json.messageId);
+				runs.set(id, (runs.get(id) ?? 0) + 1);
+			}
+		}
+		return runs;
+	};
+	return { all, settled, runsPerEvent };
+}

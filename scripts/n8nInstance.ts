@@ -159,6 +159,30 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 	throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
 }
 
+/** Stops a detached process group: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopGroup(child: ChildProcess, graceMs = 10_000): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	await new Promise<void>((resolveStop) => {
+		const killer = setTimeout(() => {
+			try {
+				process.kill(-child.pid!, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}, graceMs);
+		child.once('exit', () => {
+			clearTimeout(killer);
+			resolveStop();
+		});
+		try {
+			process.kill(-child.pid!, 'SIGTERM');
+		} catch {
+			clearTimeout(killer);
+			resolveStop();
+		}
+	});
+}
+
 export async function startN8n(options: InstanceOptions, echo = false): Promise<RunningN8n> {
 	const url = `http://127.0.0.1:${options.port}`;
 	const logs: string[] = [];
@@ -177,28 +201,7 @@ export async function startN8n(options: InstanceOptions, echo = false): Promise<
 	child.stderr!.on('data', collect);
 	let exited = false;
 	child.on('exit', () => (exited = true));
-	const stop = async () => {
-		if (exited) return;
-		await new Promise<void>((resolveStop) => {
-			const killer = setTimeout(() => {
-				try {
-					process.kill(-child.pid!, 'SIGKILL');
-				} catch {
-					// already gone
-				}
-			}, 15_000);
-			child.once('exit', () => {
-				clearTimeout(killer);
-				resolveStop();
-			});
-			try {
-				process.kill(-child.pid!, 'SIGTERM');
-			} catch {
-				clearTimeout(killer);
-				resolveStop();
-			}
-		});
-	};
+	const stop = async () => await stopGroup(child, 15_000);
 	try {
 		await waitFor('n8n readiness', async () => {
 			if (exited) throw new Error(`n8n exited:\n${logs.join('').slice(-3000)}`);

@@ -8,36 +8,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { freePort, installCommunityPackage, n8nCli, startN8n, waitFor, type InstanceOptions, type Provisioned, type RunningN8n } from './n8nInstance';
+import { freePort, installCommunityPackage, n8nCli, startN8n, stopGroup, waitFor, type InstanceOptions, type Provisioned, type RunningN8n } from './n8nInstance';
 
 export interface Service {
 	process: ChildProcess;
 	stop(): Promise<void>;
 }
 
-/** Stops a detached process group: SIGTERM, then SIGKILL after `graceMs`. */
-export async function stopGroup(child: ChildProcess, graceMs = 10_000): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	await new Promise<void>((resolveStop) => {
-		const killer = setTimeout(() => {
-			try {
-				process.kill(-child.pid!, 'SIGKILL');
-			} catch {
-				// already gone
-			}
-		}, graceMs);
-		child.once('exit', () => {
-			clearTimeout(killer);
-			resolveStop();
-		});
-		try {
-			process.kill(-child.pid!, 'SIGTERM');
-		} catch {
-			clearTimeout(killer);
-			resolveStop();
-		}
-	});
-}
 
 function postgresBin(): string {
 	const root = '/usr/lib/postgresql';

@@ -17,7 +17,7 @@ import {
 	type ExampleInstance,
 } from '../../scripts/n8nInstance';
 import { badRequests } from './badRequests';
-import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from '../../harness/realN8n';
+import { deliveredEventsWorkflow, executionsOf, pool, publicApi, signedJsonHeaders } from '../../harness/realN8n';
 
 const SECRET = 'sandbox-webhook-secret';
 const TRIGGER_WEBHOOK_ID = '3f4e2a10-8c1d-4e55-9d77-2b6c0a9e7f31';
@@ -33,31 +33,10 @@ const url = () => instance.n8n.url;
 const triggerUrl = () => `${url()}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
 
 const api = publicApi(url, () => apiKey);
+const { all: allExecutions, settled, runsPerEvent } = executionsOf(api, waitFor);
 
-interface Execution {
-	id: string;
-	status: string;
-	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
-}
 
-/** Every execution of a workflow (paged), with its data when asked. */
-async function allExecutions(workflowId: string, includeData = false): Promise<Execution[]> {
-	const all: Execution[] = [];
-	let cursor: string | undefined;
-	do {
-		const page = await api('GET', `/executions?workflowId=${workflowId}&limit=250&includeData=${includeData}${cursor ? `&cursor=${cursor}` : ''}`);
-		all.push(...page.data);
-		cursor = page.nextCursor ?? undefined;
-	} while (cursor);
-	return all;
-}
 
-async function settled(workflowId: string, atLeast: number): Promise<Execution[]> {
-	return await waitFor(`${atLeast} finished executions`, async () => {
-		const list = await allExecutions(workflowId);
-		return list.length >= atLeast && list.every((execution) => !['new', 'running', 'waiting'].includes(execution.status)) ? list : undefined;
-	}, 120_000, 500);
-}
 
 const signed = (requestId: string) => signedJsonHeaders(SECRET, requestId);
 
@@ -71,20 +50,6 @@ const delivered = (batch: number, index: number) => ({
 	statusDesc: '250 OK',
 });
 
-/** Runs `tasks` with at most `concurrency` in flight. */
-async function pool<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<T[]> {
-	const results: T[] = new Array(tasks.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: concurrency }, async () => {
-			while (next < tasks.length) {
-				const index = next++;
-				results[index] = await tasks[index]();
-			}
-		}),
-	);
-	return results;
-}
 
 async function activate(workflow: Record<string, unknown>): Promise<string> {
 	const created = await api('POST', '/workflows', workflow);
@@ -187,14 +152,8 @@ describe('webhooks under attack, load, re-sends and a restart', () => {
 		expect(afterRestart.every((status) => status === 200)).toBe(true);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 
-		const executions = await allExecutions(triggerWorkflowId, true);
-		const runs = new Map<string, number>();
-		for (const execution of executions) {
-			for (const item of execution.data?.resultData.runData['EmailLabs Trigger']?.[0]?.data?.main[0] ?? []) {
-				const id = String(item.json.messageId);
-				runs.set(id, (runs.get(id) ?? 0) + 1);
-			}
-		}
+		const executions = await allExecutions(triggerWorkflowId);
+		const runs = await runsPerEvent(triggerWorkflowId);
 		const duplicates = [...runs.values()].filter((count) => count > 1).length;
 		figures.exactlyOnce = { batches: 100, events: 1000, sentTwiceAtOnce: 20, executions: executions.length, afterResend, distinctEventsRun: runs.size, duplicates, lost: 1000 - runs.size };
 		expect(afterResend).toBe(100);

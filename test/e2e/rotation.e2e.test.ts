@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { createApiKey, login, startExampleInstance, stopExampleInstance, waitFor, type ExampleInstance } from '../../scripts/n8nInstance';
-import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from '../../harness/realN8n';
+import { deliveredEventsWorkflow, executionsOf, publicApi, signedJsonHeaders } from '../../harness/realN8n';
 
 const WEBHOOK_ID = '8d2f7a41-5b3c-4e9a-a1f0-6c7d8e9f0a12';
 const OLD = { secret: 'old-secret-4f1c', token: 'old-token-9a2b' };
@@ -25,6 +25,7 @@ const accepted: string[] = [];
 const url = () => instance.n8n.url;
 
 const api = publicApi(url, () => apiKey);
+const { runsPerEvent } = executionsOf(api, waitFor);
 
 let eventNumber = 0;
 /** One signed batch of two fresh events, sent with the given keys; resolves to the HTTP status. */
@@ -39,16 +40,6 @@ async function send(keys: { secret: string; token: string }): Promise<{ status: 
 	return { status: response.status, ids };
 }
 
-async function runEvents(): Promise<Map<string, number>> {
-	const runs = new Map<string, number>();
-	const page = await api('GET', `/executions?workflowId=${workflowId}&limit=250&includeData=true`);
-	for (const execution of page.data) {
-		for (const item of execution.data?.resultData.runData['EmailLabs Trigger']?.[0]?.data?.main[0] ?? []) {
-			runs.set(item.json.messageId, (runs.get(item.json.messageId) ?? 0) + 1);
-		}
-	}
-	return runs;
-}
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0, webhooks: [] });
@@ -103,7 +94,7 @@ it('rotates secret and token while batches keep arriving: nothing refused while 
 	expect((await send({ secret: OLD.secret, token: NEW.token })).status).toBe(401);
 
 	const runs = await waitFor('every accepted event to run', async () => {
-		const current = await runEvents();
+		const current = await runsPerEvent(workflowId);
 		return accepted.every((id) => current.has(id)) ? current : undefined;
 	}, 30_000);
 	expect([...runs.values()].filter((count) => count !== 1)).toEqual([]);

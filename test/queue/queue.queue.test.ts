@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { materialiseExamples } from '../../scripts/examples';
 import { cleanDir, createApiKey, login, packPackage, provision, ROOT, waitFor } from '../../scripts/n8nInstance';
 import { startQueueCluster, type QueueCluster } from '../../scripts/queueCluster';
-import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from '../../harness/realN8n';
+import { deliveredEventsWorkflow, executionsOf, pool, publicApi, signedJsonHeaders } from '../../harness/realN8n';
 
 const SECRET = 'sandbox-webhook-secret';
 const WEBHOOK_ID = '6a1e9c33-2f4b-4d8e-9b10-5c2d7e8f9a01';
@@ -26,55 +26,14 @@ const runDir = join(ROOT, '.e2e', 'runs', `queue-${process.pid}`);
 const figures: Record<string, unknown> = {};
 
 const api = publicApi(() => cluster.main.url, () => apiKey);
+const { all: allExecutions, settled, runsPerEvent: runsOf } = executionsOf(api, waitFor);
+const runsPerEvent = () => runsOf(triggerWorkflowId);
 const triggerUrl = () => `${cluster.webhookUrl}/webhook/${WEBHOOK_ID}/webhook`;
 
-async function pool<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<T[]> {
-	const results: T[] = new Array(tasks.length);
-	let next = 0;
-	await Promise.all(Array.from({ length: concurrency }, async () => {
-		while (next < tasks.length) {
-			const index = next++;
-			results[index] = await tasks[index]();
-		}
-	}));
-	return results;
-}
 
-interface Execution {
-	id: string;
-	status: string;
-	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
-}
 
-async function allExecutions(workflowId: string, includeData = false): Promise<Execution[]> {
-	const all: Execution[] = [];
-	let cursor: string | undefined;
-	do {
-		const page = await api('GET', `/executions?workflowId=${workflowId}&limit=100&includeData=${includeData}${cursor ? `&cursor=${cursor}` : ''}`);
-		all.push(...page.data);
-		cursor = page.nextCursor ?? undefined;
-	} while (cursor);
-	return all;
-}
 
-async function settled(workflowId: string, atLeast: number): Promise<Execution[]> {
-	return await waitFor(`${atLeast} finished executions`, async () => {
-		const list = await allExecutions(workflowId);
-		return list.length >= atLeast && list.every((execution) => !['new', 'running', 'waiting'].includes(execution.status)) ? list : undefined;
-	}, 180_000, 1000);
-}
 
-/** Every event run, by message id, over all executions of the trigger workflow. */
-async function runsPerEvent(): Promise<Map<string, number>> {
-	const runs = new Map<string, number>();
-	for (const execution of await allExecutions(triggerWorkflowId, true)) {
-		for (const item of execution.data?.resultData.runData['EmailLabs Trigger']?.[0]?.data?.main[0] ?? []) {
-			const id = String(item.json.messageId);
-			runs.set(id, (runs.get(id) ?? 0) + 1);
-		}
-	}
-	return runs;
-}
 
 const batch = (tag: string, b: number) => ({
 	body: JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ to: { email: `${tag}${b}-${i}@example.com`, messageId: `<${tag}-${b}-${i}@acme.example>` }, status: 'ok', statusTime: 1790326800 + b * 10 + i }))),
