@@ -99,3 +99,30 @@ export function executionsOf(api: PublicApi, waitFor: <T>(what: string, probe: (
 	};
 	return { all, settled, runsPerEvent };
 }
+
+/**
+ * Webhook `POST /webhook/<path>` {recipients: [...]} → Split Out → the given EmailLabs node (sandbox
+ * legacy credential); n8n answers with that node's items once the run ends.
+ */
+export function bulkSendWorkflow(name: string, path: string, send: { name: string; parameters: Record<string, unknown>; onError?: string }) {
+	return {
+		name,
+		nodes: [
+			{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
+			{ id: randomUUID(), name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.recipients', options: {} } },
+			{
+				id: randomUUID(),
+				type: 'n8n-nodes-emaillabs.emailLabs',
+				typeVersion: 1,
+				position: [400, 0],
+				...send,
+				credentials: { emailLabsApi: { id: 'eLsandboxLegacy1', name: 'EmailLabs Sandbox (legacy)' } },
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
+			'Split Out': { main: [[{ node: send.name, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}

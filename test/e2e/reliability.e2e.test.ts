@@ -17,7 +17,7 @@ import {
 	type ExampleInstance,
 } from '../../scripts/n8nInstance';
 import { badRequests } from './badRequests';
-import { deliveredEventsWorkflow, executionsOf, pool, publicApi, signedJsonHeaders } from '../../harness/realN8n';
+import { bulkSendWorkflow, deliveredEventsWorkflow, executionsOf, pool, publicApi, signedJsonHeaders } from '../../harness/realN8n';
 
 const SECRET = 'sandbox-webhook-secret';
 const TRIGGER_WEBHOOK_ID = '3f4e2a10-8c1d-4e55-9d77-2b6c0a9e7f31';
@@ -62,39 +62,24 @@ beforeAll(async () => {
 	instance = await startExampleInstance({ name: 'reliability', sandboxUrl: sandbox.url, publish: [] });
 	apiKey = await createApiKey(url(), await login(url()));
 	triggerWorkflowId = await activate(deliveredEventsWorkflow('e2e: delivery events', TRIGGER_WEBHOOK_ID, { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' }));
-	await activate({
-		name: 'e2e: bulk template send',
-		nodes: [
-			{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: SEND_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
-			{ id: randomUUID(), name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.recipients', options: {} } },
-			{
-				id: randomUUID(),
-				name: 'Send Template',
-				type: 'n8n-nodes-emaillabs.emailLabs',
-				typeVersion: 1,
-				position: [400, 0],
-				onError: 'continueRegularOutput',
-				parameters: {
-					resource: 'email',
-					operation: 'sendTemplate',
-					smtpAccount: '1.sandbox.smtp',
-					fromEmail: 'hello@acme.example',
-					toEmail: '={{ $json.email }}',
-					subject: 'Hello',
-					templateId: 'welcome',
-					variablesMode: 'keyValue',
-					variablesUi: { variable: [{ name: 'firstName', value: '={{ $json.firstName }}' }] },
-					options: { maxTries: 6, maxRecipientsPerRequest: 20 },
-				},
-				credentials: { emailLabsApi: { id: 'eLsandboxLegacy1', name: 'EmailLabs Sandbox (legacy)' } },
+	await activate(
+		bulkSendWorkflow('e2e: bulk template send', SEND_PATH, {
+			name: 'Send Template',
+			onError: 'continueRegularOutput',
+			parameters: {
+				resource: 'email',
+				operation: 'sendTemplate',
+				smtpAccount: '1.sandbox.smtp',
+				fromEmail: 'hello@acme.example',
+				toEmail: '={{ $json.email }}',
+				subject: 'Hello',
+				templateId: 'welcome',
+				variablesMode: 'keyValue',
+				variablesUi: { variable: [{ name: 'firstName', value: '={{ $json.firstName }}' }] },
+				options: { maxTries: 6, maxRecipientsPerRequest: 20 },
 			},
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-			'Split Out': { main: [[{ node: 'Send Template', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	});
+		}),
+	);
 	await waitFor('the production webhooks', async () => {
 		const trigger = await fetch(triggerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
 		// An empty list sends nothing.

@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { materialiseExamples } from '../../scripts/examples';
 import { cleanDir, createApiKey, login, packPackage, provision, ROOT, waitFor } from '../../scripts/n8nInstance';
 import { startQueueCluster, type QueueCluster } from '../../scripts/queueCluster';
-import { deliveredEventsWorkflow, executionsOf, pool, publicApi, signedJsonHeaders } from '../../harness/realN8n';
+import { bulkSendWorkflow, deliveredEventsWorkflow, executionsOf, pool, publicApi, signedJsonHeaders } from '../../harness/realN8n';
 
 const SECRET = 'sandbox-webhook-secret';
 const WEBHOOK_ID = '6a1e9c33-2f4b-4d8e-9b10-5c2d7e8f9a01';
@@ -54,24 +54,14 @@ beforeAll(async () => {
 	const created = await api('POST', '/workflows', deliveredEventsWorkflow('queue: delivery events', WEBHOOK_ID, { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' }));
 	triggerWorkflowId = created.id;
 	await api('POST', `/workflows/${triggerWorkflowId}/activate`);
-	const send = await api('POST', '/workflows', {
-		name: 'queue: bulk send',
-		nodes: [
-			{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: SEND_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
-			{ id: randomUUID(), name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.recipients', options: {} } },
-			{
-				id: randomUUID(),
-				name: 'Send',
-				type: 'n8n-nodes-emaillabs.emailLabs',
-				typeVersion: 1,
-				position: [400, 0],
-				parameters: { resource: 'email', operation: 'send', smtpAccount: '1.sandbox.smtp', fromEmail: 'hello@acme.example', toEmail: '={{ $json.email }}', subject: 'Hi', html: '<p>Hi</p>', options: {} },
-				credentials: { emailLabsApi: { id: 'eLsandboxLegacy1', name: 'EmailLabs Sandbox (legacy)' } },
-			},
-		],
-		connections: { Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] }, 'Split Out': { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	});
+	const send = await api(
+		'POST',
+		'/workflows',
+		bulkSendWorkflow('queue: bulk send', SEND_PATH, {
+			name: 'Send',
+			parameters: { resource: 'email', operation: 'send', smtpAccount: '1.sandbox.smtp', fromEmail: 'hello@acme.example', toEmail: '={{ $json.email }}', subject: 'Hi', html: '<p>Hi</p>', options: {} },
+		}),
+	);
 	await api('POST', `/workflows/${send.id}/activate`);
 	await waitFor('activation on the webhook processor', async () => {
 		const trigger = await fetch(triggerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
