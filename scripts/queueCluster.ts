@@ -5,7 +5,8 @@
  * 127.0.0.1 and free ports and is stopped by PID.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freePort, installCommunityPackage, n8nCli, startN8n, stopGroup, waitFor, type InstanceOptions, type Provisioned, type RunningN8n } from './n8nInstance';
@@ -24,22 +25,30 @@ function postgresBin(): string {
 }
 
 /** A throw-away PostgreSQL cluster owned by the `postgres` user (the server refuses to run as root). */
-async function startPostgres(dir: string, port: number): Promise<Service> {
+async function startPostgres(port: number): Promise<Service> {
 	const bin = postgresBin();
-	mkdirSync(dir, { recursive: true });
+	// Under the system temp folder: the server's folder and every parent must be traversable by the
+	// `postgres` user, which a checkout under a private folder (mktemp -d, a home) is not.
+	const dir = mkdtempSync(join(tmpdir(), 'emaillabs-postgres-'));
 	chmodSync(dir, 0o777);
 	const data = join(dir, 'data');
 	const asPostgres = (command: string, args: string[]) => (process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]) as [string, string[]];
 	const [initCommand, initArgs] = asPostgres(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'n8n', '--no-sync']);
-	const init = spawnSync(initCommand, initArgs, { encoding: 'utf8' });
+	const init = spawnSync(initCommand, initArgs, { encoding: 'utf8', cwd: dir });
 	if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
 	const [command, args] = asPostgres(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200']);
-	const child = spawn(command, args, { stdio: 'ignore', detached: true });
+	const child = spawn(command, args, { stdio: 'ignore', detached: true, cwd: dir });
 	await waitFor('PostgreSQL', async () => {
 		const ready = spawnSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]);
 		return ready.status === 0 ? true : undefined;
 	}, 30_000);
-	return { process: child, stop: () => stopGroup(child) };
+	return {
+		process: child,
+		stop: async () => {
+			await stopGroup(child);
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
 }
 
 async function startRedis(port: number): Promise<Service> {
@@ -81,7 +90,7 @@ export async function startQueueCluster(opts: {
 		for (const service of services.reverse()) await service.stop();
 	};
 	try {
-		services.push(await startPostgres(join(opts.runDir, 'postgres'), await freePort()));
+		services.push(await startPostgres(await freePort()));
 		const pgPort = (services[0].process.spawnargs.find((arg, i, all) => all[i - 1] === '-p') as string);
 		const redisPort = await freePort();
 		services.push(await startRedis(redisPort));
