@@ -55,6 +55,7 @@ const settings: TriggerSettings = {
 	output: 'normalised',
 	runOnTestCalls: false,
 	deduplicate: true,
+	respondAfterRun: false,
 	maxAgeSeconds: 26 * 3600,
 	ipAllowList: null,
 	trustedProxyHops: 0,

@@ -1,6 +1,8 @@
 import {
+	fromParameter,
 	NodeConnectionTypes,
 	NodeOperationError,
+	webhookDescriptionFields,
 	type ICredentialDataDecryptedObject,
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
@@ -19,7 +21,7 @@ import { triggerPanel, triggerProperties } from './description';
 import { checkWebhookCredential, secretsFromCredential, WEBHOOK_CREDENTIAL_TYPE } from './pipeline/credential';
 import { processWebhookRequest, recordSeenEvents, type Outcome } from './pipeline/processRequest';
 import { seenMemoryFor, STORED_LISTS } from './pipeline/seenMemory';
-import { readNodeSettings } from './pipeline/settings';
+import { readNodeSettings, RESPOND_AT_ONCE } from './pipeline/settings';
 
 /** Where create() records the URL that was handed to the user, in the node's static data. */
 const REGISTRATION_KEY = 'webhookRegistration';
@@ -27,22 +29,55 @@ const REGISTRATION_KEY = 'webhookRegistration';
 interface JsonResponse {
 	status(code: number): JsonResponse;
 	json(body: unknown): unknown;
+	statusCode: number;
+	end: (...args: unknown[]) => unknown;
 }
 
 type NodeContext = IExecuteFunctions | IWebhookFunctions;
 
 /** The de-duplication memory of this trigger node (see seenMemory.ts). */
-function memoryOf(context: NodeContext, staticData: IDataObject) {
-	return seenMemoryFor({ workflowId: context.getWorkflow().id, nodeId: context.getNode().id, mode: context.getMode() }, staticData);
+function memoryOf(context: NodeContext, staticData: IDataObject, workflowData: IDataObject) {
+	const scope = { workflowId: context.getWorkflow().id, nodeId: context.getNode().id, manual: context.getMode() === 'manual' };
+	return seenMemoryFor(scope, staticData, workflowData);
 }
 
 /**
  * False in an execution that n8n started without the workflow's stored static data (a queue-mode
  * worker does that for webhook executions): saving it would replace what is stored with nothing.
  */
-function holdsStoredState(staticData: IDataObject): boolean {
-	return staticData[REGISTRATION_KEY] !== undefined || Object.values(STORED_LISTS).some((key) => staticData[key] !== undefined);
+function holdsStoredState(staticData: IDataObject, workflowData: IDataObject): boolean {
+	return (
+		staticData[REGISTRATION_KEY] !== undefined ||
+		[STORED_LISTS.requestIds, STORED_LISTS.requestBodies, STORED_LISTS.nodeEventKeys].some((key) => staticData[key] !== undefined) ||
+		workflowData[STORED_LISTS.workflowEventKeys] !== undefined
+	);
 }
+
+/**
+ * Calls `settle` with the status n8n answers with, when it answers: also when the client (EmailLabs
+ * waits about 500 ms) has already gone, which the response's own events do not report.
+ */
+function onAnswer(response: JsonResponse, settle: (status: number) => void): void {
+	const end = response.end;
+	let settled = false;
+	response.end = function (this: unknown, ...args: unknown[]) {
+		if (!settled) {
+			settled = true;
+			settle(response.statusCode);
+		}
+		return end.apply(this, args);
+	};
+}
+
+/**
+ * The response mode follows the Respond parameter. n8n resolves a field declared this way from the
+ * parameters without its expression engine (which costs an isolate per request); n8n versions
+ * without these helpers evaluate the template instead.
+ */
+const respondMode =
+	typeof webhookDescriptionFields === 'function' && typeof fromParameter === 'function'
+		? webhookDescriptionFields({ responseMode: fromParameter('respond', RESPOND_AT_ONCE) })
+		: { responseMode: `={{$parameter["respond"] || "${RESPOND_AT_ONCE}"}}` };
 
 /** The `token` query parameter, as n8n parsed the query string. */
 function queryToken(query: unknown): string | undefined {
@@ -111,7 +146,7 @@ export class EmailLabsTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
+				...respondMode,
 				// An empty 200 body: EmailLabs only needs the status code.
 				responseData: 'noData',
 				path: 'webhook',
@@ -192,10 +227,11 @@ export class EmailLabsTrigger implements INodeType {
 		const items = this.getInputData();
 		const settings = readNodeSettings((name, fallback) => this.getNodeParameter(name, 0, fallback));
 		const staticData = this.getWorkflowStaticData('node');
-		if (settings.ok && settings.settings.deduplicate && holdsStoredState(staticData)) {
-			const memory = memoryOf(this, staticData);
+		const workflowData = this.getWorkflowStaticData('global');
+		if (settings.ok && settings.settings.deduplicate && holdsStoredState(staticData, workflowData)) {
+			const memory = memoryOf(this, staticData, workflowData);
 			recordSeenEvents(memory, items.map((item) => item.json), settings.settings.output);
-			memory.mirrorInto(staticData);
+			memory.mirrorInto(staticData, workflowData);
 		}
 		return [items];
 	}
@@ -222,7 +258,8 @@ export class EmailLabsTrigger implements INodeType {
 				await request.readRawBody().catch(() => undefined);
 			}
 			const staticData = this.getWorkflowStaticData('node');
-			const memory = settings.settings.deduplicate ? memoryOf(this, staticData) : undefined;
+			const workflowData = this.getWorkflowStaticData('global');
+			const memory = settings.settings.deduplicate ? memoryOf(this, staticData, workflowData) : undefined;
 			const outcome = processWebhookRequest(
 				{
 					headers: request.headers,
@@ -239,7 +276,7 @@ export class EmailLabsTrigger implements INodeType {
 			);
 			this.logger.debug(describeOutcome(outcome));
 			// n8n saves static data after answering a request that starts no execution.
-			if (memory?.unsaved === true && outcome.action !== 'run') memory.mirrorInto(staticData);
+			if (memory?.unsaved === true && outcome.action !== 'run') memory.mirrorInto(staticData, workflowData);
 			if (outcome.stats.verifiedWithPrevious.length > 0 && outcome.action !== 'reject') {
 				this.logger.info(
 					`EmailLabs Trigger: verified with the previous ${outcome.stats.verifiedWithPrevious.join(' and ')} value, rotation still in progress (request id ${outcome.stats.requestId ?? '-'})`,
@@ -255,6 +292,8 @@ export class EmailLabsTrigger implements INodeType {
 			if (outcome.action === 'acknowledge') {
 				return { webhookResponse: { received: true, reason: outcome.reason } };
 			}
+			const { claim } = outcome;
+			if (claim !== undefined) onAnswer(response, (status) => (status >= 200 && status < 300 ? claim.confirm() : claim.release()));
 			return { workflowData: [outcome.items.map((json) => ({ json }))] };
 		} catch (error) {
 			// Never let bad input or a failing lookup surface as an n8n error execution.

@@ -2,6 +2,7 @@ import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { DEFAULT_MAX_AGE_HOURS } from './pipeline/constants';
 import { EVENT_DEFINITIONS } from './pipeline/events';
+import { RESPOND_AFTER_RUN, RESPOND_AT_ONCE } from './pipeline/settings';
 
 // Notices are shown as plain text (n8n strips the markup), so the steps are written as sentences.
 const SETUP_STEPS =
@@ -82,6 +83,27 @@ export const triggerProperties: INodeProperties[] = [
 			},
 		],
 		default: 'normalised',
+	},
+	{
+		displayName: 'Respond',
+		name: 'respond',
+		type: 'options',
+		options: [
+			{
+				name: 'Immediately',
+				value: RESPOND_AT_ONCE,
+				description:
+					'Answer 200 as soon as the events are verified and stored by n8n (fast; events whose run is lost with a crashed worker are not delivered again)',
+			},
+			{
+				name: 'After the Workflow Has Run',
+				value: RESPOND_AFTER_RUN,
+				description:
+					'Answer 200 only when the workflow has finished; a failed or lost run gets an error, so EmailLabs delivers the events again. Every answer waits for the whole run.',
+			},
+		],
+		default: RESPOND_AT_ONCE,
+		description: 'When EmailLabs gets its answer. See the README (queue mode) before choosing the second.',
 	},
 	{
 		displayName: 'Options',

@@ -1,4 +1,4 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeProperties } from 'n8n-workflow';
+import { resolveWebhookDescriptionField, type ICredentialsDecrypted, type ICredentialTestFunctions, type INode, type INodeProperties } from 'n8n-workflow';
 
 import { EmailLabsWebhookApi } from '../../credentials/EmailLabsWebhookApi.credentials';
 import { EmailLabsTrigger } from '../../nodes/EmailLabsTrigger/EmailLabsTrigger.node';
@@ -13,10 +13,20 @@ const property = (name: string) => node.description.properties.find((p) => p.nam
 describe('node description', () => {
 	it('is a trigger with one POST webhook answering 200 with an empty body', () => {
 		expect(node.description).toMatchObject({ name: 'emailLabsTrigger', displayName: 'EmailLabs Trigger', group: ['trigger'], inputs: [] });
-		expect(node.description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'webhook' },
+		expect(node.description.webhooks).toMatchObject([
+			{ name: 'default', httpMethod: 'POST', responseMode: '={{$parameter["respond"] || "onReceived"}}', responseData: 'noData', path: 'webhook' },
 		]);
 		expect(node.description.credentials).toEqual([{ name: 'emailLabsWebhookApi', required: false, testedBy: 'emailLabsWebhookApiTest' }]);
+	});
+
+	it('answers after the run only when Respond asks for it, resolved without the expression engine', () => {
+		const [webhook] = node.description.webhooks!;
+		const resolve = (parameters: Record<string, unknown>) =>
+			resolveWebhookDescriptionField({ parameters } as unknown as INode, webhook, 'responseMode');
+		expect(resolve({})).toEqual({ resolved: true, value: 'onReceived' });
+		expect(resolve({ respond: 'onReceived' })).toEqual({ resolved: true, value: 'onReceived' });
+		expect(resolve({ respond: 'lastNode' })).toEqual({ resolved: true, value: 'lastNode' });
+		expect(property('respond').default).toBe('onReceived');
 	});
 
 	it('offers typeVersion 1.1 by default and still loads workflows saved with 1', () => {

@@ -65,6 +65,7 @@ describe('normaliseEvent: new panel', () => {
 			userAgent: null,
 			requestId: 'req-1',
 			isRetry: false,
+			source: 'webhook',
 			raw: raw as IDataObject,
 		});
 	});

@@ -19,6 +19,8 @@ import { parse as parseQueryString } from 'node:querystring';
 import { ExecutionLifecycleHooks, HookContext, InstanceSettings, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
+	resolveWebhookDescriptionField,
+	sleep,
 	jsonParse,
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -130,6 +132,11 @@ export interface HarnessOptions {
 	executionMs?: () => number;
 	/** With persistStaticDataAsJson: executions start with empty static data, as a queue-mode worker starts webhook executions. */
 	executionsLikeQueueWorker?: boolean;
+	/**
+	 * Whether the run of these items fails (default: none). When the node answers after the run
+	 * (response mode lastNode), a failed run is answered 500, as n8n does.
+	 */
+	runFails?: (items: INodeExecutionData[]) => boolean;
 }
 
 export interface PostOptions {
@@ -138,6 +145,8 @@ export interface PostOptions {
 	query?: string;
 	headers?: Record<string, string>;
 	contentType?: string | null;
+	/** Gives up waiting for the answer after this long, as EmailLabs does (~500 ms). */
+	timeoutMs?: number;
 }
 
 export interface WebhookReply {
@@ -236,6 +245,7 @@ export class WebhookHarness {
 			method: 'POST',
 			headers,
 			body: options.body ?? '',
+			signal: options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs),
 		});
 		const text = await response.text();
 		let json: unknown;
@@ -457,9 +467,17 @@ export class WebhookHarness {
 			res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
 			return;
 		}
-		this.executions.push(result.workflowData[0]);
-		if (database) await this.runExecution(result.workflowData[0]);
-		const responseData = this.webhookData(workflow, additionalData, false).webhookDescription.responseData;
+		const items = result.workflowData[0];
+		this.executions.push(items);
+		const description = this.webhookData(workflow, additionalData, false).webhookDescription;
+		if (resolveWebhookDescriptionField(node, description, 'responseMode').value === 'lastNode') {
+			if (database) await this.runExecution(items);
+			else await sleep(this.options.executionMs?.() ?? 0);
+			res.status(this.options.runFails?.(items) === true ? 500 : 200).end();
+			return;
+		}
+		if (database) await this.runExecution(items);
+		const responseData = description.responseData;
 		if (responseData === 'noData') res.status(200).end();
 		else res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
 	}

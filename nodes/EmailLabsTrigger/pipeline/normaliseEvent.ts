@@ -170,6 +170,8 @@ export interface NormalisedEvent extends IDataObject {
 	userAgent: string | null;
 	requestId: string | null;
 	isRetry: boolean;
+	/** How the event reached n8n: a webhook, or the Catch-Up Trigger reading EmailLabs' API. */
+	source: 'webhook' | 'api';
 	raw: IDataObject;
 	/** Only on an event with a value the trigger could not read, e.g. a status time that is no date. */
 	problem?: string;
@@ -226,6 +228,7 @@ export class EventNormaliser {
 			userAgent: text(fields.userAgent),
 			requestId: context.requestId,
 			isRetry: context.isRetry,
+			source: 'webhook',
 			raw: event as IDataObject,
 		};
 		if (occurredMs === undefined && time !== undefined && time !== null && time !== '') {
@@ -266,6 +269,7 @@ export function unreadableEvent(event: EventObject, error: Error, requestId: str
 		userAgent: null,
 		requestId,
 		isRetry: false,
+		source: 'webhook',
 		raw: event as IDataObject,
 		problem: `the event could not be read: ${error?.message ?? String(error)}`,
 	};

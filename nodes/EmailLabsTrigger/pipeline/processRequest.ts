@@ -9,6 +9,7 @@ import { isIpAllowed, resolveClientIp } from './ipAllowList';
 import { EventNormaliser, eventKey, unreadableEvent, type NormalisedEvent } from './normaliseEvent';
 import { detectFormat, parseWebhookBody, type RequestHeaders, type WebhookFormat } from './requestFormat';
 import type { SeenMemory } from './seenMemory';
+import type { StoredKeys } from './storedKeys';
 import type { TriggerSettings } from './settings';
 import { header, verifyBasicAuth, verifyChecksum, verifyUrlToken } from './verify';
 
@@ -42,7 +43,8 @@ export type RejectCode =
 	| 'invalid_base64'
 	| 'missing_payload'
 	| 'not_events'
-	| 'request_id_reused';
+	| 'request_id_reused'
+	| 'still_running';
 
 export type AcknowledgeReason = 'test_call' | 'no_selected_events' | 'duplicate';
 
@@ -64,7 +66,16 @@ export interface RequestStats {
 export type Outcome =
 	| { action: 'reject'; status: RejectStatus; code: RejectCode; message: string; stats: RequestStats }
 	| { action: 'acknowledge'; reason: AcknowledgeReason; stats: RequestStats }
-	| { action: 'run'; items: IDataObject[]; stats: RequestStats };
+	| { action: 'run'; items: IDataObject[]; stats: RequestStats; claim?: RunClaim };
+
+/**
+ * The keys a run holds while the trigger answers only after the workflow has run: confirmed as
+ * seen after a 2xx answer, released otherwise (see storedKeys.ts).
+ */
+export interface RunClaim {
+	confirm(): void;
+	release(): void;
+}
 
 type RejectStatus = 400 | 401 | 403 | 409;
 
@@ -83,6 +94,7 @@ const REJECTIONS: Record<RejectCode, { status: RejectStatus; message: string }> 
 	missing_payload: { status: 400, message: 'The form body has no field p.' },
 	not_events: { status: 400, message: 'The body holds no event objects.' },
 	request_id_reused: { status: 409, message: 'This request id was seen before with a different body.' },
+	still_running: { status: 409, message: 'An earlier delivery of these events is still running. Retry later.' },
 };
 
 function reject(code: RejectCode, stats: RequestStats, missing?: string[]): Outcome {
@@ -103,6 +115,14 @@ function requestBodyKey(requestId: string, request: WebhookRequest): number {
 	if (request.rawBody !== undefined && Buffer.isBuffer(request.rawBody) && request.rawBody.length > 0) hash.update(request.rawBody);
 	else hash.update(JSON.stringify(request.parsedBody ?? null) ?? '');
 	return fingerprint(requestId, hash.digest('base64'), 0, '');
+}
+
+/** The keys a request records: its request id and body binding, and its new events. */
+function heldKeys(memory: SeenMemory, requestKeys: number[], bodyKey: number | undefined, eventKeys: Set<number>): Array<[StoredKeys, number]> {
+	const held: Array<[StoredKeys, number]> = requestKeys.map((key) => [memory.requestIds, key]);
+	if (bodyKey !== undefined && requestKeys.length > 0) held.push([memory.requestBodies, bodyKey]);
+	for (const key of eventKeys) held.push([memory.eventKeys, key]);
+	return held;
 }
 
 export function processWebhookRequest(
@@ -164,9 +184,11 @@ export function processWebhookRequest(
 
 	// Check and record happen in this one synchronous call, so concurrent copies cannot both pass.
 	const requestId = memory !== undefined && verification.state !== 'absent' ? stats.requestId : null;
-	const requestSeen = requestId !== null && memory!.requestIds.has(requestKey(requestId));
+	const requestState = requestId !== null ? memory!.requestIds.state(requestKey(requestId), nowMs) : 'new';
+	if (requestState === 'running') return reject('still_running', stats);
+	const requestSeen = requestState === 'seen';
 	const bodyKey = requestId !== null ? requestBodyKey(requestId, request) : undefined;
-	if (requestSeen && !memory!.requestBodies.has(bodyKey!)) return reject('request_id_reused', stats);
+	if (requestSeen && !memory!.requestBodies.has(bodyKey!, nowMs)) return reject('request_id_reused', stats);
 	const normaliser = new EventNormaliser({
 		requestId: stats.requestId,
 		isRetry: false,
@@ -174,6 +196,7 @@ export function processWebhookRequest(
 	});
 
 	const selected: NormalisedEvent[] = [];
+	const freshKeys = new Set<number>();
 	for (const object of body.objects) {
 		let event: NormalisedEvent | undefined;
 		try {
@@ -196,11 +219,14 @@ export function processWebhookRequest(
 		if (memory !== undefined) {
 			const key = eventKey(event);
 			// Without a key an event cannot be told apart, so in a batch seen before it counts as seen.
-			const fresh = key === undefined ? !requestSeen : memory.eventKeys.add(key);
-			if (!fresh) {
+			const state = key === undefined ? (requestSeen ? 'seen' : 'new') : freshKeys.has(key) ? 'seen' : memory.eventKeys.state(key, nowMs);
+			// Acknowledging it now could lose it if that run fails: EmailLabs should come back later.
+			if (state === 'running') return reject('still_running', stats);
+			if (state === 'seen') {
 				stats.duplicates++;
 				continue;
 			}
+			if (key !== undefined) freshKeys.add(key);
 		}
 		selected.push(event);
 	}
@@ -214,17 +240,25 @@ export function processWebhookRequest(
 		const testCall = { event: 'testCall', format, requestId: stats.requestId, receivedAt: new Date(nowMs).toISOString() };
 		return { action: 'run', items: [testCall], stats };
 	}
-	if (requestId !== null) {
-		memory!.requestIds.add(requestKey(requestId));
-		memory!.requestBodies.add(bodyKey!);
-	}
 	stats.isRetry = repeatBatch || requestSeen || stats.duplicates > 0;
 	if (stats.isRetry) for (const event of selected) event.isRetry = true;
-	if (selected.length === 0) {
-		return { action: 'acknowledge', reason: stats.duplicates > 0 ? 'duplicate' : 'no_selected_events', stats };
+	const held = memory === undefined ? [] : heldKeys(memory, requestId === null ? [] : [requestKey(requestId)], bodyKey, freshKeys);
+	if (selected.length === 0 || !settings.respondAfterRun) {
+		for (const [list, key] of held) list.add(key);
+		if (selected.length === 0) return { action: 'acknowledge', reason: stats.duplicates > 0 ? 'duplicate' : 'no_selected_events', stats };
 	}
 	const items = settings.output === 'raw' ? selected.map((event) => event.raw) : selected;
-	return { action: 'run', items, stats };
+	if (!settings.respondAfterRun || held.length === 0) return { action: 'run', items, stats };
+	for (const [list, key] of held) list.hold(key, nowMs);
+	return {
+		action: 'run',
+		items,
+		stats,
+		claim: {
+			confirm: () => held.forEach(([list, key]) => list.confirm(key)),
+			release: () => held.forEach(([list, key]) => list.release(key)),
+		},
+	};
 }
 
 /**
@@ -237,6 +271,7 @@ export function recordSeenEvents(memory: SeenMemory, items: IDataObject[], outpu
 		const event = output === 'raw' ? normaliser.normalise(json) : (json as unknown as NormalisedEvent);
 		if (event === undefined || typeof event.status !== 'string') continue;
 		const key = eventKey(event);
-		if (key !== undefined) memory.eventKeys.add(key);
+		// A key held by a run that answers afterwards becomes seen only when that answer is 2xx.
+		if (key !== undefined && memory.eventKeys.state(key, Date.now()) !== 'running') memory.eventKeys.add(key);
 	}
 }

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEDUPE_CAPACITY } from './constants';
-import { RecentKeys, type RecentKeysState } from './deduplicate';
+import { StoredKeys } from './storedKeys';
 
 /**
  * What the trigger has seen, held in this n8n process and mirrored into the workflow's static data.
@@ -18,122 +18,102 @@ import { RecentKeys, type RecentKeysState } from './deduplicate';
  * execution saves last writes everything this process has recorded up to that moment, so no save
  * drops keys that another execution recorded. On first use after a restart the memory starts from
  * the stored lists; stored lists written by another process are merged in when they change.
+ *
+ * Request ids belong to one trigger node (node static data). Event keys belong to the workflow
+ * (workflow static data), so that an event is run once whichever EmailLabs trigger of the
+ * workflow received it: the webhook trigger or the catch-up trigger reading the API.
  */
 
-/** Keys of the lists in the node's static data. */
+/** Keys of the lists in static data: request lists per node, event keys per workflow. */
 export const STORED_LISTS = {
 	requestIds: 'recentRequestIds',
 	requestBodies: 'recentRequestBodies',
-	eventKeys: 'recentEventKeys',
+	/** Where event keys were kept per node before they were shared; read once, then dropped. */
+	nodeEventKeys: 'recentEventKeys',
+	workflowEventKeys: 'emailLabsEventKeys',
 } as const;
 
-type ListName = keyof typeof STORED_LISTS;
-const LIST_NAMES = Object.keys(STORED_LISTS) as ListName[];
-
-/** Stored snapshots remembered per list, to skip merging what this process wrote itself. */
-const KNOWN_SNAPSHOTS = 8;
-
-class SeenList {
-	readonly keys: RecentKeys;
-
-	/** Packed forms this process wrote or already merged: reading them back changes nothing. */
-	private readonly known: string[] = [];
-
-	private dirty = false;
-
-	constructor(capacity: number, stored: unknown) {
-		this.keys = new RecentKeys(capacity, stored);
-		this.remember(stored);
-	}
-
-	has(key: number): boolean {
-		return this.keys.has(key);
-	}
-
-	add(key: number): boolean {
-		const added = this.keys.add(key);
-		if (added) this.dirty = true;
-		return added;
-	}
-
-	get changed(): boolean {
-		return this.dirty;
-	}
-
-	/** Adds the keys of a stored list this process has not seen in that form (oldest first). */
-	merge(stored: unknown): void {
-		const { packed, keys } = (stored ?? {}) as { packed?: unknown; keys?: unknown };
-		// Nothing stored, or this process's own live view (same process, same static data object).
-		if (typeof packed !== 'string' && !Array.isArray(keys)) return;
-		if (typeof packed === 'string' && this.known.includes(packed)) return;
-		const incoming = new RecentKeys(this.keys.capacity, stored);
-		for (const key of incoming.keysOldestFirst()) this.keys.add(key);
-		this.remember(stored);
-	}
-
-	snapshot(): RecentKeysState {
-		const state = this.keys.toJSON();
-		this.dirty = false;
-		this.remember(state);
-		return state;
-	}
-
-	private remember(stored: unknown): void {
-		const packed = (stored as RecentKeysState | undefined)?.packed;
-		if (typeof packed !== 'string') return;
-		this.known.push(packed);
-		if (this.known.length > KNOWN_SNAPSHOTS) this.known.shift();
-	}
-}
-
 export class SeenMemory {
-	readonly requestIds: SeenList;
+	readonly requestIds: StoredKeys;
 
 	/** (request id, body digest) pairs: a request id seen with another body is a forgery or a replay. */
-	readonly requestBodies: SeenList;
+	readonly requestBodies: StoredKeys;
 
-	readonly eventKeys: SeenList;
+	readonly eventKeys: StoredKeys;
 
-	constructor(staticData: IDataObject, capacity = DEDUPE_CAPACITY) {
-		this.requestIds = new SeenList(capacity, staticData[STORED_LISTS.requestIds]);
-		this.requestBodies = new SeenList(capacity, staticData[STORED_LISTS.requestBodies]);
-		this.eventKeys = new SeenList(capacity, staticData[STORED_LISTS.eventKeys]);
+	/**
+	 * `eventKeys`: the workflow's shared event memory; without it (tests, benchmarks) the event keys
+	 * live next to the request lists in `staticData`.
+	 */
+	constructor(staticData: IDataObject, eventKeys?: StoredKeys, capacity = DEDUPE_CAPACITY) {
+		this.requestIds = new StoredKeys(capacity, staticData[STORED_LISTS.requestIds], STORED_LISTS.requestIds);
+		this.requestBodies = new StoredKeys(capacity, staticData[STORED_LISTS.requestBodies], STORED_LISTS.requestBodies);
+		this.eventKeys = eventKeys ?? new StoredKeys(capacity, staticData[STORED_LISTS.nodeEventKeys], STORED_LISTS.nodeEventKeys);
+	}
+
+	private get lists(): StoredKeys[] {
+		return [this.requestIds, this.requestBodies, this.eventKeys];
 	}
 
 	/** Merges what another process (or an earlier life of this one) stored. Cheap when nothing changed. */
-	mergeStored(staticData: IDataObject): this {
-		for (const name of LIST_NAMES) this[name].merge(staticData[STORED_LISTS[name]]);
+	mergeStored(staticData: IDataObject, workflowData: IDataObject = staticData): this {
+		this.requestIds.mergeStored(staticData);
+		this.requestBodies.mergeStored(staticData);
+		this.eventKeys.mergeStored(this.eventKeys.storageKey === STORED_LISTS.nodeEventKeys ? staticData : workflowData);
 		return this;
 	}
 
 	/** True when keys were recorded that no save has serialised yet. */
 	get unsaved(): boolean {
-		return LIST_NAMES.some((name) => this[name].changed);
+		return this.lists.some((list) => list.unsaved);
 	}
 
-	/**
-	 * Puts a live view of each list into the static data. One assignment per list, so n8n's
-	 * static-data proxy marks the data as changed; the lists are packed when n8n saves.
-	 */
-	mirrorInto(staticData: IDataObject): void {
-		for (const name of LIST_NAMES) {
-			const list = this[name];
-			staticData[STORED_LISTS[name]] = { toJSON: () => list.snapshot() } as unknown as IDataObject;
+	/** Live views of the lists: request lists into the node's data, event keys into the workflow's. */
+	mirrorInto(staticData: IDataObject, workflowData: IDataObject = staticData): void {
+		this.requestIds.mirrorInto(staticData);
+		this.requestBodies.mirrorInto(staticData);
+		if (this.eventKeys.storageKey === STORED_LISTS.nodeEventKeys) {
+			this.eventKeys.mirrorInto(staticData);
+			return;
 		}
+		this.eventKeys.mirrorInto(workflowData);
+		if (staticData[STORED_LISTS.nodeEventKeys] !== undefined) delete staticData[STORED_LISTS.nodeEventKeys];
 	}
 }
 
+/** Test URL executions and polls of the editor keep a memory of their own. */
+export interface MemoryScope {
+	workflowId: string | undefined;
+	manual: boolean;
+}
+
 const memories = new Map<string, SeenMemory>();
+const workflowMemories = new Map<string, StoredKeys>();
 
 /**
- * The memory of one trigger node of one workflow in one mode (test URL executions keep their own),
- * created from the stored lists on first use and merged with them afterwards.
+ * The event keys of one workflow (production or manual), shared by every EmailLabs trigger in it,
+ * created from the stored list on first use and merged with it afterwards.
  */
-export function seenMemoryFor(scope: { workflowId: string | undefined; nodeId: string; mode: string }, staticData: IDataObject): SeenMemory {
-	const id = `${scope.workflowId ?? ''}\u0000${scope.nodeId}\u0000${scope.mode}`;
+export function workflowEventMemory(scope: MemoryScope, workflowData: IDataObject): StoredKeys {
+	const id = `${scope.workflowId ?? ''}\u0000${scope.manual ? 'manual' : 'production'}`;
+	const existing = workflowMemories.get(id);
+	if (existing !== undefined) return existing.mergeStored(workflowData);
+	const created = new StoredKeys(DEDUPE_CAPACITY, workflowData[STORED_LISTS.workflowEventKeys], STORED_LISTS.workflowEventKeys);
+	workflowMemories.set(id, created);
+	return created;
+}
+
+/**
+ * The memory of one webhook trigger node: its own request lists, the workflow's event keys. Event
+ * keys that an earlier version kept in the node's data are taken over.
+ */
+export function seenMemoryFor(scope: MemoryScope & { nodeId: string }, staticData: IDataObject, workflowData: IDataObject): SeenMemory {
+	const id = `${scope.workflowId ?? ''}\u0000${scope.nodeId}\u0000${scope.manual ? 'manual' : 'production'}`;
+	const eventKeys = workflowEventMemory(scope, workflowData);
+	eventKeys.merge(staticData[STORED_LISTS.nodeEventKeys]);
 	const existing = memories.get(id);
-	if (existing !== undefined) return existing.mergeStored(staticData);
-	const created = new SeenMemory(staticData);
+	if (existing !== undefined) return existing.mergeStored(staticData, workflowData);
+	const created = new SeenMemory(staticData, eventKeys);
 	memories.set(id, created);
 	return created;
 }
