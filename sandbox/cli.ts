@@ -2,9 +2,29 @@
  * Starts the EmailLabs sandbox on 127.0.0.1:
  *   npx ts-node --transpile-only --prefer-ts-exts sandbox/cli.ts
  * Environment: SANDBOX_PORT (default 8025), SANDBOX_WEBHOOK_URL, SANDBOX_WEBHOOK_FORMAT (json | legacy),
- * SANDBOX_WEBHOOK_SECRET, SANDBOX_PANEL_NAME (legacy format), SANDBOX_DELIVERED_DELAY_MS.
+ * SANDBOX_WEBHOOK_SECRET, SANDBOX_PANEL_NAME (legacy format), SANDBOX_DELIVERED_DELAY_MS,
+ * SANDBOX_WEBHOOK_RETRY_DELAYS_MS (e.g. 100,200), SANDBOX_RETENTION_SECONDS, SANDBOX_LATENCY_MS
+ * (see sandbox/README.md).
  */
-import { startSandbox, type WebhookTarget } from './server';
+import { startSandbox, type SandboxOptions, type WebhookTarget } from './server';
+
+/** A whole number ≥ 0 from the environment, or undefined when unset. */
+function wholeNumber(name: string): number | undefined {
+	const value = process.env[name];
+	if (value === undefined || value.trim() === '') return undefined;
+	const parsed = Number(value);
+	if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number ≥ 0, got ${value}`);
+	return parsed;
+}
+
+/** SANDBOX_WEBHOOK_RETRY_DELAYS_MS: a comma list of milliseconds; empty = no retries. */
+function retryDelays(): number[] | undefined {
+	const value = process.env.SANDBOX_WEBHOOK_RETRY_DELAYS_MS;
+	if (value === undefined) return undefined;
+	const delays = value.split(',').map((part) => part.trim()).filter(Boolean).map(Number);
+	if (delays.some((delay) => !Number.isInteger(delay) || delay < 0)) throw new Error(`SANDBOX_WEBHOOK_RETRY_DELAYS_MS must be a comma list of milliseconds, got ${value}`);
+	return delays;
+}
 
 async function main() {
 	const port = Number(process.env.SANDBOX_PORT ?? 8025);
@@ -20,13 +40,16 @@ async function main() {
 			...(process.env.SANDBOX_PANEL_NAME ? { panelName: process.env.SANDBOX_PANEL_NAME } : {}),
 		});
 	}
-	const delay = process.env.SANDBOX_DELIVERED_DELAY_MS;
-	const sandbox = await startSandbox({
-		port,
-		host: '127.0.0.1',
-		webhooks,
-		...(delay ? { deliveredDelayMs: Number(delay) } : {}),
-	});
+	const options: SandboxOptions = { port, host: '127.0.0.1', webhooks };
+	const deliveredDelayMs = wholeNumber('SANDBOX_DELIVERED_DELAY_MS');
+	const retryDelaysMs = retryDelays();
+	const retentionSeconds = wholeNumber('SANDBOX_RETENTION_SECONDS');
+	const latencyMs = wholeNumber('SANDBOX_LATENCY_MS');
+	if (deliveredDelayMs !== undefined) options.deliveredDelayMs = deliveredDelayMs;
+	if (retryDelaysMs) options.retryDelaysMs = retryDelaysMs;
+	if (retentionSeconds !== undefined) options.retentionSeconds = retentionSeconds;
+	if (latencyMs !== undefined) options.latencyMs = latencyMs;
+	const sandbox = await startSandbox(options);
 
 	console.log(`EmailLabs sandbox running at ${sandbox.url} (web page: ${sandbox.url}/)`);
 	console.log('Local test values only, not real EmailLabs keys:');
@@ -39,6 +62,8 @@ async function main() {
 	} else {
 		console.log('  No webhook target: set SANDBOX_WEBHOOK_URL or POST /_sandbox/webhook-targets');
 	}
+	if (retentionSeconds !== undefined) console.log(`  Retention: data older than ${retentionSeconds} s is forgotten`);
+	if (latencyMs) console.log(`  Legacy list endpoints answer after ${latencyMs} ms`);
 
 	let stopping = false;
 	const stop = (signal: string) => {

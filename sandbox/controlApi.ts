@@ -1,10 +1,15 @@
 /**
- * The control API under `/_sandbox/...` (JSON, no auth): look at the state, fire events, set the
- * webhook targets and fault rules, reset, and the CRM stand-in used by the examples.
+ * The control API under `/_sandbox/...` (JSON, no auth): look at the state, fire events (one, on
+ * demand per message, or in bulk), set the webhook targets, fault rules, retention and latency,
+ * reset, and the CRM and chat stand-ins used by the examples.
  */
+import type { ChatStandIn } from './chat';
 import { BOUNCE_DOMAIN, COMPLAINT_LOCAL_PART } from './constants';
+import type { EventDetails } from './events';
 import { parseFaultRules, type FaultInjector } from './faults';
+import { parseLatencyMs } from './legacyApi';
 import { isPlainObject } from './render';
+import { parseRetentionSeconds } from './retention';
 import type { SandboxState } from './state';
 import type { CrmCall, Reply, Request } from './types';
 import type { WebhookDispatcher, WebhookTarget } from './webhooks';
@@ -23,17 +28,29 @@ export function parseTargets(value: unknown): WebhookTarget[] {
 	});
 }
 
+/** The optional url / ip / userAgent of an event request. */
+function eventDetails(input: Record<string, unknown>): EventDetails {
+	return {
+		...(text(input.url) ? { url: text(input.url) } : {}),
+		...(text(input.ip) ? { ip: text(input.ip) } : {}),
+		...(text(input.userAgent) ? { userAgent: text(input.userAgent) } : {}),
+	};
+}
+
 export interface ControlDeps {
 	state: SandboxState;
 	dispatcher: WebhookDispatcher;
 	faults: FaultInjector;
+	chat: ChatStandIn;
+	/** The delay of legacy list answers (shared with the legacy API). */
+	listLatency: { ms: number };
 	/** The whole sandbox reset (state and fault rules). */
 	reset: () => void;
 	/** The sandbox's base URL (known once it listens). */
 	url: () => string;
 }
 
-export function createControlApi({ state, dispatcher, faults, reset, url }: ControlDeps): (req: Request, action: string) => Reply {
+export function createControlApi({ state, dispatcher, faults, chat, listLatency, reset, url }: ControlDeps): (req: Request, action: string) => Reply {
 	const { messages, blacklist, templates, events, calls, crm, smtpAccounts } = state;
 	return (req, action) => {
 		const json = (status: number, body: unknown): Reply => ({ status, body });
@@ -46,11 +63,25 @@ export function createControlApi({ state, dispatcher, faults, reset, url }: Cont
 			}
 		}
 		const { method } = req;
+		const input = isPlainObject(body) ? body : {};
 		try {
-			if (method === 'GET' && action === 'messages') return json(200, [...messages].reverse());
+			if (method === 'GET' && action === 'messages') {
+				// `?limit=n`: the newest n (the page asks for a few, not 100,000 bulk messages).
+				const limit = Number(req.query.limit);
+				const newest = Number.isInteger(limit) && limit > 0 ? messages.slice(-limit) : [...messages];
+				return json(200, newest.reverse());
+			}
+			const onDemandMatch = /^messages\/(.+)\/(open|click)$/.exec(action);
+			if (method === 'POST' && onDemandMatch) {
+				const [, messageId, kind] = onDemandMatch;
+				if (!state.findMessage(messageId)) return json(404, { error: `No message with id ${messageId}` });
+				if (kind === 'click' && !/^https?:\/\/\S+$/.test(text(input.url))) return json(400, { error: 'url (http or https) is required for a click' });
+				const { event, deliveries } = state.emitEvent(messageId, kind, eventDetails(input));
+				return json(200, { event, deliveries: deliveries.map((delivery) => delivery.id) });
+			}
 			const messageMatch = /^messages\/(.+)$/.exec(action);
 			if (method === 'GET' && messageMatch) {
-				const message = messages.find((entry) => entry.messageId === messageMatch[1].replace(/^<|>$/g, ''));
+				const message = state.findMessage(messageMatch[1]);
 				return message ? json(200, message) : json(404, { error: `No message with id ${messageMatch[1]}` });
 			}
 			if (method === 'GET' && action === 'blacklist') return json(200, blacklist);
@@ -61,18 +92,23 @@ export function createControlApi({ state, dispatcher, faults, reset, url }: Cont
 			if (method === 'GET' && action === 'crm') return json(200, crm);
 			if (method === 'GET' && action === 'info') {
 				const sandboxUrl = url();
-				return json(200, { url: sandboxUrl, legacyBaseUrl: `${sandboxUrl}/api`, v2BaseUrl: `${sandboxUrl}/v2.1`, smtpAccounts: smtpAccounts.map((a) => a.name), bounceDomain: BOUNCE_DOMAIN, complaintAddress: `${COMPLAINT_LOCAL_PART}@<any domain>`, webhookTargets: dispatcher.targets.length });
+				return json(200, { url: sandboxUrl, legacyBaseUrl: `${sandboxUrl}/api`, v2BaseUrl: `${sandboxUrl}/v2.1`, smtpAccounts: smtpAccounts.map((a) => a.name), bounceDomain: BOUNCE_DOMAIN, complaintAddress: `${COMPLAINT_LOCAL_PART}@<any domain>`, webhookTargets: dispatcher.targets.length, retentionSeconds: state.retention.seconds, latencyMs: listLatency.ms });
 			}
 			if (method === 'POST' && action === 'events') {
-				const input = isPlainObject(body) ? body : {};
 				if (!text(input.messageId) || !text(input.status)) return json(400, { error: 'messageId and status are required' });
-				const deliveries = state.fireEvent(text(input.messageId), text(input.status), {
-					...(text(input.url) ? { url: text(input.url) } : {}),
-					...(text(input.ip) ? { ip: text(input.ip) } : {}),
-					...(text(input.userAgent) ? { userAgent: text(input.userAgent) } : {}),
-				});
-				return json(200, { event: events[events.length - 1], deliveries: deliveries.map((delivery) => delivery.id) });
+				const { event, deliveries } = state.emitEvent(text(input.messageId), text(input.status), eventDetails(input));
+				return json(200, { event, deliveries: deliveries.map((delivery) => delivery.id) });
 			}
+			if (method === 'POST' && action === 'events/bulk') return json(200, state.addBulkEvents(input));
+			if (action === 'retention' && (method === 'PUT' || method === 'POST')) {
+				if (!('seconds' in input)) return json(400, { error: 'Send {"seconds": n} or {"seconds": null} (keep everything)' });
+				state.retention.set(parseRetentionSeconds(input.seconds));
+			}
+			if (action === 'retention' && ['GET', 'PUT', 'POST'].includes(method)) return json(200, { seconds: state.retention.seconds });
+			if (action === 'latency' && (method === 'PUT' || method === 'POST')) listLatency.ms = parseLatencyMs(input.ms);
+			if (action === 'latency' && ['GET', 'PUT', 'POST'].includes(method)) return json(200, { ms: listLatency.ms });
+			const chatMatch = /^chat(?:\/(.+))?$/.exec(action);
+			if (chatMatch) return chat.handle(req, chatMatch[1]);
 			if (method === 'POST' && action === 'webhook-targets') {
 				dispatcher.targets = parseTargets(body);
 				return json(200, { targets: dispatcher.targets.length });

@@ -22,6 +22,8 @@ export interface HttpDeps {
 	legacy: ApiHandler;
 	v2: ApiHandler;
 	faults: FaultInjector;
+	/** Runs before every request is answered (retention purges here). */
+	beforeEachRequest?: () => void;
 }
 
 export interface HttpShell {
@@ -39,12 +41,14 @@ function faultReply(api: ApiCall['api'], requestId: string, rule: FaultRule): Re
 	return rule.retryAfter !== undefined ? { ...reply, headers: { 'Retry-After': String(rule.retryAfter) } } : reply;
 }
 
-export async function listen({ host, port, state, control, legacy, v2, faults }: HttpDeps): Promise<HttpShell> {
+export async function listen({ host, port, state, control, legacy, v2, faults, beforeEachRequest }: HttpDeps): Promise<HttpShell> {
 	const sockets = new Set<Socket>();
+	const delayedReplies = new Set<NodeJS.Timeout>();
 
 	/** The answer to send, or undefined to close the connection without one (an injected fault). */
 	const route = (req: Request): Reply | undefined => {
 		const { path } = req;
+		beforeEachRequest?.();
 		if (req.method === 'GET' && (path === '/' || path === '/index.html')) return { status: 200, body: SANDBOX_PAGE, contentType: 'text/html; charset=utf-8' };
 		if (path.startsWith('/_sandbox/')) return control(req, path.slice('/_sandbox/'.length).replace(/\/+$/, ''));
 		const api = path.startsWith('/api/') ? 'legacy' : path.startsWith('/v2.1/') ? 'v2' : undefined;
@@ -107,13 +111,22 @@ export async function listen({ host, port, state, control, legacy, v2, faults }:
 				return;
 			}
 			const payload = Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), 'utf8');
-			res.writeHead(reply.status, {
-				'Content-Type': reply.contentType ?? 'application/json',
-				'Content-Length': String(payload.length),
-				'Cache-Control': 'no-store',
-				...reply.headers,
-			});
-			res.end(payload);
+			const { status, contentType, headers } = reply;
+			const answer = () => {
+				res.writeHead(status, {
+					'Content-Type': contentType ?? 'application/json',
+					'Content-Length': String(payload.length),
+					'Cache-Control': 'no-store',
+					...headers,
+				});
+				res.end(payload);
+			};
+			if (!reply.delayMs) return answer();
+			const timer = setTimeout(() => {
+				delayedReplies.delete(timer);
+				answer();
+			}, reply.delayMs);
+			delayedReplies.add(timer);
 		});
 	});
 	server.on('connection', (socket: Socket) => {
@@ -133,6 +146,8 @@ export async function listen({ host, port, state, control, legacy, v2, faults }:
 		url: `http://${host}:${address.port}`,
 		async close() {
 			const done = new Promise<void>((resolve) => server.close(() => resolve()));
+			for (const timer of delayedReplies) clearTimeout(timer);
+			delayedReplies.clear();
 			for (const socket of sockets) socket.destroy();
 			server.closeAllConnections();
 			await done;

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 
 import { BLACKLIST_REASONS, DISPOSABLE_DOMAINS, EMAIL, MAX_SUBJECT, MAX_TEMPLATES } from './constants';
-import { aggregate, legacyEmailRow, legacyEventRow, legacyList } from './legacyLists';
+import { listEvents } from './eventLists';
+import { aggregate, legacyEmailRow, legacyList } from './legacyLists';
 import { decodePhpForm } from './phpForm';
 import { formatDate, isPlainObject, toSeconds, type Vars } from './render';
 import type { SandboxState } from './state';
@@ -75,8 +76,27 @@ function legacySend(state: SandboxState, endpoint: string, requestId: string, fo
 	return legacyEnvelope(requestId, 200, data, 'Emails were sent');
 }
 
-export function createLegacyApi(state: SandboxState, legacyKeys: { appKey: string; secretKey: string }): ApiHandler {
-	const { templates, blacklist, messages, events, smtpAccounts } = state;
+/** The list endpoints (and `smtp_events/{status}`) that get the simulated latency: a catch-up benchmark pays it per page. */
+const LIST_ACTIONS = new Set(['emails', 'opens', 'clicks', 'blacklists', 'smtp']);
+export const MAX_LATENCY_MS = 60_000;
+
+export function parseLatencyMs(value: unknown): number {
+	const ms = Number(value);
+	if (!Number.isInteger(ms) || ms < 0 || ms > MAX_LATENCY_MS) throw new Error(`Latency must be whole milliseconds from 0 to ${MAX_LATENCY_MS}, got ${JSON.stringify(value)}`);
+	return ms;
+}
+
+export function createLegacyApi(state: SandboxState, legacyKeys: { appKey: string; secretKey: string }, listLatency: { ms: number }): ApiHandler {
+	const handle = createLegacyHandler(state, legacyKeys);
+	return (req, action, requestId) => {
+		const reply = handle(req, action, requestId);
+		const isList = req.method === 'GET' && (LIST_ACTIONS.has(action) || action.startsWith('smtp_events/'));
+		return isList && listLatency.ms > 0 ? { ...reply, delayMs: listLatency.ms } : reply;
+	};
+}
+
+function createLegacyHandler(state: SandboxState, legacyKeys: { appKey: string; secretKey: string }): ApiHandler {
+	const { templates, blacklist, messages, log, smtpAccounts } = state;
 	return (req, action, requestId) => {
 		const expected = 'Basic ' + Buffer.from(`${legacyKeys.appKey}:${legacyKeys.secretKey}`).toString('base64');
 		if (req.headers.authorization !== expected) {
@@ -157,16 +177,12 @@ export function createLegacyApi(state: SandboxState, legacyKeys: { appKey: strin
 				const fromTime = toSeconds(query.from_time);
 				if (fromTime === undefined) return legacyEnvelope(requestId, 400, [], { from_time: 'from_time is required (Unix time)' });
 				const toTime = toSeconds(query.to_time);
-				const rows = events
-					.filter((event) => event.status === status && event.statusTime >= fromTime && (toTime === undefined || event.statusTime <= toTime))
-					.map(legacyEventRow(messages));
-				return legacyList(requestId, rows, query);
+				if (query.to_time !== undefined && query.to_time !== '' && toTime === undefined) return legacyEnvelope(requestId, 400, [], { to_time: 'to_time must be a Unix time' });
+				return listEvents(requestId, log, status, query, { from: fromTime, to: toTime });
 			}
 			case 'GET opens':
-			case 'GET clicks': {
-				const status = name === 'opens' ? 'open' : 'track';
-				return legacyList(requestId, events.filter((event) => event.status === status).map(legacyEventRow(messages)), query);
-			}
+			case 'GET clicks':
+				return listEvents(requestId, log, name === 'opens' ? 'open' : 'track', query);
 			case 'GET agregate':
 			case 'GET agregate_tags':
 				return aggregate(state, requestId, query, name === 'agregate_tags');

@@ -38,6 +38,7 @@ pre { white-space: pre-wrap; margin: 4px 0; font-size: 12px; }
   <section><h2>Webhook deliveries</h2><div id="webhooks" class="muted">None.</div></section>
   <section><h2>Blacklist</h2><div id="blacklist" class="muted">Empty.</div></section>
   <section><h2>CRM stand-in calls</h2><div id="crm" class="muted">None.</div></section>
+  <section><h2>Chat stand-in messages</h2><div id="chat" class="muted">None.</div></section>
   <section><h2>Received API calls</h2><div id="calls" class="muted">None.</div></section>
 </main>
 <script>
@@ -85,16 +86,19 @@ function table(rows, columns) {
 }
 
 async function refresh() {
-  const [info, messages, blacklist, calls, webhooks, crm] = await Promise.all([get('info'), get('messages'), get('blacklist'), get('calls'), get('webhooks'), get('crm')]);
+  const [info, messages, blacklist, calls, webhooks, crm, channels] = await Promise.all([get('info'), get('messages?limit=200'), get('blacklist'), get('calls'), get('webhooks'), get('crm'), get('chat')]);
+  const chat = (await Promise.all(Object.keys(channels).map((name) => get('chat/' + encodeURIComponent(name))))).flat().sort((a, b) => (a.at < b.at ? 1 : -1));
   document.getElementById('legacyUrl').textContent = info.legacyBaseUrl;
   document.getElementById('v2Url').textContent = info.v2BaseUrl;
-  document.getElementById('targets').textContent = info.webhookTargets + ' webhook target(s) · bounce domain ' + info.bounceDomain + ' · complaints from ' + info.complaintAddress;
+  document.getElementById('targets').textContent = info.webhookTargets + ' webhook target(s) · bounce domain ' + info.bounceDomain + ' · complaints from ' + info.complaintAddress
+    + (info.retentionSeconds === null ? '' : ' · retention ' + info.retentionSeconds + ' s') + (info.latencyMs ? ' · list latency ' + info.latencyMs + ' ms' : '');
   const byId = new Map(messages.map((m) => [m.messageId, m]));
   document.getElementById('messages').innerHTML = renderMessages(messages);
   document.querySelectorAll('iframe[data-html]').forEach((frame) => { frame.srcdoc = (byId.get(frame.dataset.html) || {}).html || ''; });
   document.getElementById('blacklist').innerHTML = table(blacklist, [['Email', (r) => esc(r.email)], ['Account', (r) => esc(r.account)], ['Reason', (r) => esc(r.reason)], ['Source', (r) => esc(r.source)], ['Comment', (r) => esc(r.comment)], ['Added', (r) => esc(r.created_at)]]) || '<span class="muted">Empty.</span>';
   document.getElementById('calls').innerHTML = table(calls.slice(0, 50), [['Time', (r) => esc(r.at)], ['API', (r) => esc(r.api)], ['Request', (r) => esc(r.method + ' ' + r.path)], ['Query', (r) => '<pre>' + esc(JSON.stringify(r.query)) + '</pre>'], ['HTTP', (r) => esc(r.statusCode)], ['Body', (r) => r.body === undefined ? '' : '<details><summary>show</summary><pre>' + esc(JSON.stringify(r.body, null, 2)) + '</pre></details>']]) || '<span class="muted">None.</span>';
   document.getElementById('webhooks').innerHTML = table(webhooks.deliveries.slice(0, 50), [['#', (r) => esc(r.id)], ['URL', (r) => esc(r.url)], ['Format', (r) => esc(r.format)], ['Events', (r) => esc(r.events.map((e) => e.status + ' ' + e.to.email).join(', '))], ['State', (r) => esc(r.state)], ['Attempts', (r) => esc(r.attempts.map((a) => a.statusCode || a.error).join(', '))], ['Request-Id', (r) => '<code>' + esc(r.requestId) + '</code>']]) || '<span class="muted">None' + (webhooks.targets.length ? '' : ' (no webhook target configured)') + '.</span>';
+  document.getElementById('chat').innerHTML = table(chat.slice(0, 50), [['Time', (r) => esc(r.at)], ['Channel', (r) => esc(r.channel)], ['Text', (r) => '<pre>' + esc(r.text) + '</pre>']]) || '<span class="muted">None.</span>';
   document.getElementById('crm').innerHTML = table(crm, [['Time', (r) => esc(r.at)], ['Contact', (r) => esc(r.email)], ['Action', (r) => esc(r.action)], ['Body', (r) => '<pre>' + esc(JSON.stringify(r.body)) + '</pre>']]) || '<span class="muted">None.</span>';
 }
 

@@ -77,22 +77,25 @@ export function applyLegacyFilter<T extends Record<string, unknown>>(
 	aliases: Record<string, string[]> = {},
 ): T[] {
 	const pairs = parseLegacyFilter(filter);
-	return rows.filter((row) =>
-		pairs.every(([field, value]) => {
-			const range = /^(.*)\.(from|to)$/.exec(field);
-			const name = range ? range[1] : field;
-			const keys = aliases[name] ?? [name];
-			const values = keys.map((key) => row[key]).filter((entry) => entry !== undefined && entry !== null);
-			if (!values.length) return false;
-			if (range) {
-				const limit = toSeconds(value);
-				const actual = toSeconds(values[0]);
-				if (limit === undefined || actual === undefined) return false;
-				return range[2] === 'from' ? actual >= limit : actual <= limit;
-			}
-			return values.some((entry) => String(entry).toLowerCase() === value.toLowerCase());
-		}),
-	);
+	return pairs.length ? rows.filter((row) => matchesLegacyFilter(row, pairs, aliases)) : rows;
+}
+
+/** One row against parsed filter pairs (see applyLegacyFilter). */
+export function matchesLegacyFilter(row: Record<string, unknown>, pairs: Array<[string, string]>, aliases: Record<string, string[]> = {}): boolean {
+	return pairs.every(([field, value]) => {
+		const range = /^(.*)\.(from|to)$/.exec(field);
+		const name = range ? range[1] : field;
+		const keys = aliases[name] ?? [name];
+		const values = keys.map((key) => row[key]).filter((entry) => entry !== undefined && entry !== null);
+		if (!values.length) return false;
+		if (range) {
+			const limit = toSeconds(value);
+			const actual = toSeconds(values[0]);
+			if (limit === undefined || actual === undefined) return false;
+			return range[2] === 'from' ? actual >= limit : actual <= limit;
+		}
+		return values.some((entry) => String(entry).toLowerCase() === value.toLowerCase());
+	});
 }
 
 /** `sort=field` ascending or `sort=-field` descending. */
@@ -112,9 +115,15 @@ export function applySort<T extends Record<string, unknown>>(rows: T[], sort: un
 
 /** `offset` is a row offset (see nodes/EmailLabs/transport/wireAssumptions.ts), `limit` defaults to 100. */
 export function page<T>(rows: T[], offset: unknown, limit: unknown, defaultLimit = 100): T[] {
+	const { start, size } = pageBounds(offset, limit, defaultLimit);
+	return rows.slice(start, start + size);
+}
+
+/** The first row and the row count that `offset` / `limit` ask for. */
+export function pageBounds(offset: unknown, limit: unknown, defaultLimit = 100): { start: number; size: number } {
 	const start = Math.max(0, Math.floor(Number(offset) || 0));
 	const size = limit === undefined || limit === '' ? defaultLimit : Math.max(0, Math.floor(Number(limit) || 0));
-	return rows.slice(start, start + size);
+	return { start, size };
 }
 
 /** `2026-11-27 23:59:59` (UTC), the format the EmailLabs legacy API and the webhook date use. */

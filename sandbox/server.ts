@@ -6,17 +6,21 @@
  *
  * - Legacy API under `/api/...` (legacyApi.ts, legacyLists.ts).
  * - API v2.1 under `/v2.1/...` (v2Api.ts).
- * - Control API under `/_sandbox/...` (controlApi.ts, fault rules in faults.ts) and a web page at `/`.
- * - State and its changes in state.ts, the HTTP shell in http.ts, webhooks in webhooks.ts.
+ * - Control API under `/_sandbox/...` (controlApi.ts; fault rules in faults.ts, bulk events in
+ *   bulkEvents.ts, the chat-webhook stand-in in chat.ts) and a web page at `/`.
+ * - State and its changes in state.ts (events sorted by time in eventLog.ts, retention in
+ *   retention.ts), the event lists in eventLists.ts, the HTTP shell in http.ts, webhooks in webhooks.ts.
  *
  * This module only puts the parts together and exports the public API.
  * Local test values only: never point real credentials at it, never expose it beyond loopback.
  */
+import { createChatStandIn } from './chat';
 import { DEFAULT_LEGACY_KEYS, DEFAULT_V2_KEYS } from './constants';
 import { createControlApi, parseTargets } from './controlApi';
 import { FaultInjector } from './faults';
 import { listen } from './http';
-import { createLegacyApi } from './legacyApi';
+import { createLegacyApi, parseLatencyMs } from './legacyApi';
+import { parseRetentionSeconds } from './retention';
 import { createState } from './state';
 import type { Sandbox, SandboxOptions } from './types';
 import { createV2Api } from './v2Api';
@@ -46,26 +50,33 @@ export type {
 	StoredTemplate,
 } from './types';
 export type { FaultMode, FaultReport, FaultRule } from './faults';
+export type { BulkEventsInput, BulkEventsResult } from './bulkEvents';
+export type { ChatMessage } from './chat';
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
 	const legacyKeys = opts.legacyKeys ?? DEFAULT_LEGACY_KEYS;
 	const v2Keys = opts.v2Keys ?? DEFAULT_V2_KEYS;
 	const dispatcher = new WebhookDispatcher([...(opts.webhooks ?? [])], opts.retryDelaysMs ?? [1000, 5000, 15000]);
-	const state = createState(dispatcher, opts.deliveredDelayMs ?? 200);
+	const state = createState(dispatcher, { deliveredDelayMs: opts.deliveredDelayMs ?? 200, retentionSeconds: parseRetentionSeconds(opts.retentionSeconds) });
+	const listLatency = { ms: parseLatencyMs(opts.latencyMs ?? 0) };
 	const faults = new FaultInjector();
+	const chat = createChatStandIn();
+	// Settings (keys, targets, retention, latency) outlive a reset; data and fault rules do not.
 	const reset = () => {
 		state.reset();
 		faults.clear();
+		chat.clear();
 	};
 	let sandboxUrl = '';
 	const shell = await listen({
 		host: opts.host ?? '127.0.0.1',
 		port: opts.port ?? 0,
 		state,
-		control: createControlApi({ state, dispatcher, faults, reset, url: () => sandboxUrl }),
-		legacy: createLegacyApi(state, legacyKeys),
+		control: createControlApi({ state, dispatcher, faults, chat, listLatency, reset, url: () => sandboxUrl }),
+		legacy: createLegacyApi(state, legacyKeys, listLatency),
 		v2: createV2Api(state, v2Keys),
 		faults,
+		beforeEachRequest: state.retention.purge,
 	});
 	sandboxUrl = shell.url;
 	let closed = false;
@@ -74,10 +85,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		url: sandboxUrl,
 		legacyKeys,
 		v2Keys,
-		messages: state.messages,
+		// Getters purge first, so in-process readers see what the HTTP APIs would answer.
+		get messages() {
+			state.retention.purge();
+			return state.messages;
+		},
 		templates: state.templates,
 		blacklist: state.blacklist,
-		events: state.events,
+		get events() {
+			state.retention.purge();
+			return state.events;
+		},
 		calls: state.calls,
 		crm: state.crm,
 		get webhooks() {
@@ -93,6 +111,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 			faults.set(rules, seed);
 		},
 		fireEvent: state.fireEvent,
+		addBulkEvents: state.addBulkEvents,
+		get retentionSeconds() {
+			return state.retention.seconds;
+		},
+		setRetention(seconds) {
+			state.retention.set(parseRetentionSeconds(seconds));
+		},
+		get latencyMs() {
+			return listLatency.ms;
+		},
+		setLatency(ms) {
+			listLatency.ms = parseLatencyMs(ms);
+		},
+		chat: chat.channels,
 		webhooksSettled: (timeoutMs) => dispatcher.settled(timeoutMs),
 		reset,
 		async close() {

@@ -1,24 +1,35 @@
 /**
  * The sandbox's data (messages, templates, blacklist, events, calls, CRM calls, SMTP accounts)
- * and every change to it: storing a send, the delivery events that follow, the blacklist, reset.
+ * and every change to it: storing a send, the delivery events that follow, bulk events, the
+ * blacklist, retention, reset.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
+import { buildBulkEvents, parseBulkEventsInput, type BulkEventsInput } from './bulkEvents';
 import { BOUNCE_DOMAIN, COMPLAINT_LOCAL_PART, EMAIL, MAX_RECIPIENTS, MAX_SUBJECT, SEED_SMTP_ACCOUNTS, SEED_TEMPLATE, STATUS_ALIASES, STATUS_DESCRIPTIONS } from './constants';
+import { EventLog } from './eventLog';
+import { applyToMessage, buildEvent, toWebhookEvent, type EventDetails } from './events';
 import { formatDate, mergeVars, renderTemplate } from './render';
-import type { ApiCall, BlacklistEntry, CrmCall, Sandbox, SandboxEvent, SendInput, StoredMessage, StoredTemplate } from './types';
-import type { WebhookDispatcher, WebhookEvent } from './webhooks';
+import { createRetention } from './retention';
+import type { ApiCall, BlacklistEntry, CrmCall, SandboxEvent, SendInput, StoredMessage, StoredTemplate } from './types';
+import type { WebhookDelivery, WebhookDispatcher } from './webhooks';
 import { lower, nowSeconds } from './wire';
 
 export type SandboxState = ReturnType<typeof createState>;
 
-export function createState(dispatcher: WebhookDispatcher, deliveredDelayMs: number) {
+export interface StateOptions {
+	deliveredDelayMs: number;
+	retentionSeconds: number | null;
+}
+
+export function createState(dispatcher: WebhookDispatcher, { deliveredDelayMs, retentionSeconds }: StateOptions) {
 	const messages: StoredMessage[] = [];
 	const templates: StoredTemplate[] = [];
 	const seedTemplates = () => templates.push({ ...SEED_TEMPLATE, createdAt: formatDate(new Date()) });
 	seedTemplates();
 	const blacklist: BlacklistEntry[] = [];
-	const events: SandboxEvent[] = [];
+	const log = new EventLog();
+	const retention = createRetention(retentionSeconds, messages, log, dispatcher);
 	const calls: ApiCall[] = [];
 	const crm: CrmCall[] = [];
 	const timers = new Set<NodeJS.Timeout>();
@@ -52,45 +63,25 @@ export function createState(dispatcher: WebhookDispatcher, deliveredDelayMs: num
 		return entry;
 	};
 
-	const toWebhookEvent = (message: StoredMessage, event: SandboxEvent): WebhookEvent => ({
-		smtpAccount: message.smtpAccount,
-		to: { email: message.to.email, name: message.to.name, messageId: message.messageId },
-		from: { email: message.from.email, name: message.from.name },
-		subject: message.subject,
-		tags: message.tags.length ? [...message.tags] : null,
-		status: event.status,
-		statusTime: event.statusTime,
-		statusDesc: event.statusDesc,
-		allStatuses: [],
-		...(event.url !== undefined ? { url: event.url } : {}),
-		...(event.ip !== undefined ? { ip: event.ip } : {}),
-		...(event.userAgent !== undefined ? { userAgent: event.userAgent } : {}),
-	});
-
 	/** Records the events, updates the messages and sends them as one webhook batch per target. */
-	const fire = (batch: Array<{ message: StoredMessage; status: string; url?: string; ip?: string; userAgent?: string }>) => {
-		const outgoing: WebhookEvent[] = [];
-		for (const { message, status, url, ip, userAgent } of batch) {
-			const event: SandboxEvent = {
-				id: nextId(),
-				messageId: message.messageId,
-				email: message.to.email,
-				smtpAccount: message.smtpAccount,
-				status,
-				statusTime: nowSeconds(),
-				statusDesc: STATUS_DESCRIPTIONS[status] ?? status,
-				...(status === 'track' ? { url: url ?? 'https://example.com/' } : {}),
-				...(status === 'open' || status === 'track'
-					? { ip: ip ?? '127.0.0.1', userAgent: userAgent ?? 'Mozilla/5.0 (EmailLabs Sandbox)' }
-					: {}),
-			};
-			events.push(event);
-			message.statuses.push({ status, statusTime: event.statusTime, statusDesc: event.statusDesc });
-			if (status !== 'open' && status !== 'track') message.status = status;
+	const fire = (batch: Array<{ message: StoredMessage; status: string } & EventDetails>) => {
+		const fired: SandboxEvent[] = [];
+		for (const { message, status, ...details } of batch) {
+			const event = buildEvent(nextId(), message, status, nowSeconds(), details);
+			log.add(event);
+			applyToMessage(message, event);
 			if (status === 'hardbounce') addToBlacklist(message.to.email, message.smtpAccount, 'hardbounce', 'smtp');
-			outgoing.push(toWebhookEvent(message, event));
+			fired.push(event);
 		}
-		return dispatcher.dispatch(outgoing);
+		return { events: fired, deliveries: dispatcher.dispatch(fired.map(toWebhookEvent)) };
+	};
+
+	/** Keeps the messages (a loop, not push(...): bulk batches are too long for spread arguments). */
+	const remember = (stored: StoredMessage[]) => {
+		for (const message of stored) {
+			messages.push(message);
+			retention.noteMessage(message);
+		}
 	};
 
 	const afterSend = (stored: StoredMessage[]) => {
@@ -138,7 +129,7 @@ export function createState(dispatcher: WebhookDispatcher, deliveredDelayMs: num
 				createdTime: Math.floor(now.getTime() / 1000),
 			};
 		});
-		messages.push(...stored);
+		remember(stored);
 		afterSend(stored);
 		return stored;
 	};
@@ -160,12 +151,23 @@ export function createState(dispatcher: WebhookDispatcher, deliveredDelayMs: num
 		return problems;
 	};
 
-	const fireEvent: Sandbox['fireEvent'] = (messageId, status, extra = {}) => {
-		const message = messages.find((entry) => entry.messageId === messageId.replace(/^<|>$/g, ''));
+	const findMessage = (messageId: string) => messages.find((entry) => entry.messageId === messageId.replace(/^<|>$/g, ''));
+
+	/** Fires one event for a stored message now: recorded for the lists, sent as a signed webhook. */
+	const emitEvent = (messageId: string, status: string, details: EventDetails = {}): { event: SandboxEvent; deliveries: WebhookDelivery[] } => {
+		const message = findMessage(messageId);
 		if (!message) throw new Error(`No message with id ${messageId}`);
 		const normalised = STATUS_ALIASES[status] ?? STATUS_ALIASES[lower(status)];
 		if (!normalised) throw new Error(`Unknown status ${status} (use one of ${Object.keys(STATUS_ALIASES).join(', ')})`);
-		return fire([{ message, status: normalised, ...extra }]);
+		const { events, deliveries } = fire([{ message, status: normalised, ...details }]);
+		return { event: events[0], deliveries };
+	};
+
+	const addBulkEvents = (input: BulkEventsInput | Record<string, unknown>) => {
+		const { messages: created, events: createdEvents, result } = buildBulkEvents(parseBulkEventsInput(input, smtpAccounts.map((account) => account.name)), nextId);
+		remember(created);
+		log.addMany(createdEvents);
+		return result;
 	};
 
 	const clearTimers = () => {
@@ -176,7 +178,9 @@ export function createState(dispatcher: WebhookDispatcher, deliveredDelayMs: num
 	const reset = () => {
 		clearTimers();
 		dispatcher.reset();
-		for (const collection of [messages, templates, blacklist, events, calls, crm] as unknown[][]) collection.length = 0;
+		for (const collection of [messages, templates, blacklist, calls, crm] as unknown[][]) collection.length = 0;
+		log.clear();
+		retention.clear();
 		seedTemplates();
 	};
 
@@ -190,7 +194,10 @@ export function createState(dispatcher: WebhookDispatcher, deliveredDelayMs: num
 		messages,
 		templates,
 		blacklist,
-		events,
+		/** Every event, oldest first (the same array as log.all). */
+		events: log.all,
+		log,
+		retention,
 		calls,
 		crm,
 		smtpAccounts,
@@ -200,7 +207,10 @@ export function createState(dispatcher: WebhookDispatcher, deliveredDelayMs: num
 		addToBlacklist,
 		store,
 		validateSend,
-		fireEvent,
+		findMessage,
+		emitEvent,
+		fireEvent: (messageId: string, status: string, details?: EventDetails) => emitEvent(messageId, status, details).deliveries,
+		addBulkEvents,
 		reset,
 		stop,
 	};

@@ -4,6 +4,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
+import type { BulkEventsInput, BulkEventsResult } from './bulkEvents';
+import type { ChatMessage } from './chat';
 import type { FaultMode, FaultReport, FaultRule } from './faults';
 import type { Vars } from './render';
 import type { WebhookDelivery, WebhookTarget } from './webhooks';
@@ -19,6 +21,10 @@ export interface SandboxOptions {
 	deliveredDelayMs?: number;
 	/** Retry delays when a webhook receiver fails (EmailLabs: 30 min / 2 h / 24 h); default [1000, 5000, 15000]. */
 	retryDelaysMs?: number[];
+	/** Forget messages, events, opens, clicks and finished webhook deliveries older than this; default none (keep all). */
+	retentionSeconds?: number | null;
+	/** Delay before answering each legacy list request (emails, smtp_events, opens, clicks, …); default 0. */
+	latencyMs?: number;
 }
 
 export interface StoredAttachment {
@@ -81,14 +87,23 @@ export interface BlacklistEntry {
 	updated_at: string;
 }
 
+/** One event; it keeps what its webhook carried (see events.ts), even once its message is gone. */
 export interface SandboxEvent {
 	id: number;
 	messageId: string;
+	/** The recipient. */
 	email: string;
+	toName: string;
+	from: { email: string; name: string };
+	subject: string;
+	tags: string[];
 	smtpAccount: string;
 	status: string;
+	/** Unix seconds, the webhook's statusTime. */
 	statusTime: number;
 	statusDesc: string;
+	/** When the message was injected (Unix seconds). */
+	injectedTime: number;
 	url?: string;
 	ip?: string;
 	userAgent?: string;
@@ -134,6 +149,16 @@ export interface Sandbox {
 	setFaults(rules: FaultRule[], seed?: number): void;
 	/** Fires an event for a stored message now (delivered = ok, click = track, complaint = feedback). */
 	fireEvent(messageId: string, status: string, extra?: { url?: string; ip?: string; userAgent?: string }): WebhookDelivery[];
+	/** Creates messages with one event each, spread over a time range, without webhooks (bulkEvents.ts). */
+	addBulkEvents(input: BulkEventsInput): BulkEventsResult;
+	/** Retention in seconds (null = keep everything), like `PUT /_sandbox/retention`. */
+	readonly retentionSeconds: number | null;
+	setRetention(seconds: number | null): void;
+	/** Delay of each legacy list answer, like `PUT /_sandbox/latency`. */
+	readonly latencyMs: number;
+	setLatency(ms: number): void;
+	/** What the chat stand-in received, per channel (chat.ts). */
+	readonly chat: Readonly<Record<string, readonly ChatMessage[]>>;
 	/** Resolves when no webhook delivery is pending (retries included) or after the timeout. */
 	webhooksSettled(timeoutMs?: number): Promise<void>;
 	/** Forgets messages, templates, blacklist, events, calls, CRM calls, webhooks and fault rules. */
@@ -147,6 +172,8 @@ export interface Reply {
 	contentType?: string;
 	/** Extra response headers (e.g. Retry-After of an injected 429). */
 	headers?: Record<string, string>;
+	/** Wait this long before answering (the simulated latency of list endpoints). */
+	delayMs?: number;
 }
 
 export interface Request {

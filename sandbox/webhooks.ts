@@ -106,6 +106,19 @@ export class WebhookDispatcher {
 		}
 	}
 
+	/**
+	 * Retention: forgets the oldest finished deliveries whose events are all before `time` (Unix s).
+	 * Deliveries are kept in dispatch order, so it stops at the first one still wanted or pending.
+	 */
+	forgetFinishedBefore(time: number): void {
+		let count = 0;
+		for (const delivery of this.deliveries) {
+			if (delivery.state === 'pending' || delivery.events.some((event) => event.statusTime >= time)) break;
+			count++;
+		}
+		if (count) this.deliveries.splice(0, count);
+	}
+
 	reset(): void {
 		this.cancel();
 		this.deliveries.length = 0;

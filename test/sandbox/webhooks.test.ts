@@ -150,3 +150,32 @@ it('replaces webhook targets at runtime, records CRM calls and cancels timers on
 		await other.close();
 	}
 });
+
+it('gives up a batch after the first attempt and one retry per delay, and the events stay readable', async () => {
+	// Every request fails: ok, open and click each get 1 + retryDelaysMs.length = 3 attempts.
+	await setUp('json', Array(9).fill(500));
+	await sendTo('jan@example.com', 'g-1@acme.pl');
+	await receiver.waitFor(1);
+	await call(`${sandbox.url}/_sandbox/messages/g-1@acme.pl/open`, { method: 'POST' });
+	await call(`${sandbox.url}/_sandbox/messages/g-1@acme.pl/click`, { body: { url: 'https://acme.pl/x' } });
+	await receiver.waitFor(9);
+	await sandbox.webhooksSettled();
+	const { deliveries } = (await call(`${sandbox.url}/_sandbox/webhooks`)).body;
+	expect(deliveries.map((delivery: any) => [delivery.events[0].status, delivery.state, delivery.attempts.map((attempt: any) => attempt.statusCode)])).toEqual([
+		['track', 'failed', [500, 500, 500]],
+		['open', 'failed', [500, 500, 500]],
+		['ok', 'failed', [500, 500, 500]],
+	]);
+	expect(new Set(receiver.requests.map((request) => request.headers['request-id'])).size).toBe(3);
+	await new Promise((resolve) => setTimeout(resolve, 60));
+	expect(receiver.requests).toHaveLength(9);
+
+	const since = Math.floor(Date.now() / 1000) - 60;
+	const lists = await Promise.all([`smtp_events/ok?from_time=${since}`, 'opens', 'clicks'].map((path) => call(`${sandbox.url}/api/${path}`, { auth: LEGACY_AUTH })));
+	expect(lists.map((answer) => [answer.body.data[0].msgid, answer.body.data[0].status])).toEqual([
+		['g-1@acme.pl', 'ok'],
+		['g-1@acme.pl', 'open'],
+		['g-1@acme.pl', 'track'],
+	]);
+	expect(lists[2].body.data[0].link).toBe('https://acme.pl/x');
+});
