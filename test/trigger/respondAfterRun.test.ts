@@ -7,6 +7,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { allCredential, newPanelEvent, newPanelHeaders } from './fixtures';
+import { RUNNING_LIMIT_MS, StoredKeys } from '../../nodes/EmailLabsTrigger/pipeline/storedKeys';
 import { uniqueRequestId, WebhookHarness, type HarnessOptions } from './webhookHarness';
 
 const harnesses: WebhookHarness[] = [];
@@ -102,5 +103,27 @@ describe('Respond: After the Workflow Has Run', () => {
 		expect((await harness.post(finished)).json).toEqual({ received: true, reason: 'duplicate' });
 		expect((await harness.post(failed)).status).toBe(200);
 		expect(harness.executions).toHaveLength(4);
+	});
+});
+
+describe('keys held by a run that answers afterwards', () => {
+	it('count as present for every other path (the catch-up trigger) until the answer', () => {
+		const keys = new StoredKeys(10, undefined, 'list');
+		keys.hold(7, 1_000);
+		expect(keys.has(7, 2_000)).toBe(true);
+		expect(keys.add(7, 2_000)).toBe(false);
+		keys.release(7);
+		expect(keys.add(7, 3_000)).toBe(true);
+		keys.hold(8, 1_000);
+		keys.confirm(8);
+		expect(keys.state(8, 2_000)).toBe('seen');
+		expect(keys.unsaved).toBe(true);
+	});
+
+	it('are free again after RUNNING_LIMIT_MS (a run n8n never answered)', () => {
+		const keys = new StoredKeys(10, undefined, 'list');
+		keys.hold(9, 0);
+		expect(keys.state(9, RUNNING_LIMIT_MS - 1)).toBe('running');
+		expect(keys.add(9, RUNNING_LIMIT_MS)).toBe(true);
 	});
 });

@@ -5,6 +5,7 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
+	type IPollFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
@@ -41,7 +42,8 @@ export type { RequestSpec } from './request';
 export const CREDENTIAL_NAME = 'emailLabsApi';
 export const DEFAULT_MAX_TRIES = 3;
 
-type EmailLabsContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Polls too: the catch-up trigger reads event lists through the same client. */
+type EmailLabsContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 interface SendResult {
 	response: EmailLabsResponse;

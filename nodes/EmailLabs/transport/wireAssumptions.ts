@@ -100,3 +100,112 @@ export function rowMessageId(row: IDataObject): string | undefined {
 	const value = row.message_id ?? row.msgid ?? row.messageId ?? (typeof to === 'object' && to !== null ? to.messageId : undefined);
 	return typeof value === 'string' ? bareMessageId(value) : undefined;
 }
+
+/*
+ * Reading delivery events back from the legacy API (EmailLabs Catch-Up Trigger). The endpoints
+ * `smtp_events/{status}`, `opens` and `clicks` are in the official PHP library
+ * (github.com/emaillabs/emaillabs-php-api, src/EmailLabs/Actions/SmtpEvents.php, OpenTracking.php,
+ * ClickTracking.php); what follows is what no document states outright.
+ */
+
+/** The legacy event lists the catch-up trigger reads. */
+export type LegacyEventList = 'smtp_events' | 'opens' | 'clicks';
+
+/**
+ * Rows whose time lies in [from, to] (Unix seconds). `smtp_events` takes `from_time` ("Required
+ * data" in github.com/emaillabs/emaillabs-php-api, examples/SmtpEvents.php) and `to_time`
+ * (github.com/RapidSoftwareSolutions/Marketplace-EmailLabs-Package, control.json,
+ * getSendEmailsByEvent); `opens` and `clicks` take only the `created_at.from` / `created_at.to`
+ * filter, with strtotime() values (examples/OpenTracking.php and examples/ClickTracking.php of the
+ * PHP library). Whether the bounds are inclusive is not documented: they are taken as inclusive,
+ * and the trigger always re-reads at least CATCH_UP_MIN_OVERLAP_SECONDS before its cursor, so an
+ * exclusive lower bound loses nothing either.
+ */
+export function legacyEventTimeRange(
+	list: LegacyEventList,
+	fromSeconds: number,
+	toSeconds: number,
+): { query: Record<string, PhpFormValue>; filter: Record<string, number> } {
+	if (list === 'smtp_events') return { query: { from_time: fromSeconds, to_time: toSeconds }, filter: {} };
+	return { query: {}, filter: { 'created_at.from': fromSeconds, 'created_at.to': toSeconds } };
+}
+
+/** See legacyEventTimeRange: the catch-up trigger never starts a window exactly at its cursor. */
+export const CATCH_UP_MIN_OVERLAP_SECONDS = 1;
+
+/**
+ * Oldest first: `sort=created_at` (ascending; `-created_at` descending), as the PHP library's
+ * examples write it (github.com/emaillabs/emaillabs-php-api, examples/SmtpEvents.php, "//ASC").
+ * The cursor relies on this order; a page that arrives out of order keeps the cursor where it
+ * was (de-duplication then carries the progress).
+ */
+export const LEGACY_EVENT_SORT_ASCENDING = 'created_at';
+export const LEGACY_EVENT_SORT_DESCENDING = '-created_at';
+
+/**
+ * Largest page the catch-up trigger asks for. No maximum is documented; 500 is the largest
+ * `limit` public clients use (see LEGACY_PAGE_SIZE).
+ */
+export const LEGACY_EVENT_MAX_PAGE_SIZE = LEGACY_PAGE_SIZE;
+
+/**
+ * Opens and clicks are kept "max from last 3 days" (comments in github.com/emaillabs/emaillabs-php-api,
+ * examples/OpenTracking.php and examples/ClickTracking.php); older ones cannot be caught up.
+ */
+export const LEGACY_ACTIVITY_RETENTION_DAYS = 3;
+
+/**
+ * Field names of an event row, first match wins. The old vendor page "Pobieranie otwarć
+ * wiadomości" (http://docs.emaillabs.pl/api/logi-i-zdarzenia/pobieranie-otwarc-wiadomosci/) lists
+ * msgid, date, to, user (the SMTP account), link, ip, os, created_at, updated_at, id, tags for
+ * opens; the same shape is assumed for clicks and `smtp_events` rows, plus the `message_id`,
+ * `account` and `description` spellings of the `emails` log and the action node's filters.
+ * `created_at` is taken as the time of the event itself (the status time a webhook sends as
+ * `statusTime`), `YYYY-MM-DD HH:MM:SS` read as UTC like the webhook trigger reads dates (the
+ * zone is not documented; if EmailLabs writes Polish local time, API and webhook keys of one
+ * event differ and the cursor runs ahead by the zone offset).
+ */
+export const LEGACY_EVENT_ROW_FIELDS = {
+	time: ['created_at', 'date'],
+	messageId: ['message_id', 'msgid'],
+	email: ['to', 'email'],
+	recipientName: ['to_name'],
+	smtpAccount: ['account', 'user', 'smtp_account'],
+	subject: ['subject'],
+	from: ['from'],
+	fromName: ['from_name'],
+	tags: ['tags'],
+	description: ['description', 'desc', 'reason'],
+	url: ['link', 'url'],
+	ip: ['ip'],
+	userAgent: ['user_agent', 'useragent', 'os'],
+} as const;
+
+/**
+ * The status name of an event row is the one of the list it came from: `smtp_events/{status}`,
+ * `open` for `opens`, `track` for `clicks` (the vendor's status list "Statusy wiadomości",
+ * https://docs.emaillabs.io/panel-analityczny/dostarczalnosc-wiadomosci/statusy-wiadomosci).
+ * Webhooks are assumed to carry the same names in `status`, so that the de-duplication key of one
+ * event (Message-ID without angle brackets, status, time in whole seconds, click URL; see
+ * eventKey in nodes/EmailLabsTrigger/pipeline/normaliseEvent.ts) is the same by either path.
+ */
+export const LEGACY_ACTIVITY_STATUS: Readonly<Record<'opens' | 'clicks', string>> = { opens: 'open', clicks: 'track' };
+
+/**
+ * The SMTP account filter of the event lists: `filter=account::<name>`. The PHP library names
+ * `account` for opens (github.com/emaillabs/emaillabs-php-api, examples/OpenTracking.php), but
+ * its SmtpEvents action allows only the date filters (src/EmailLabs/Actions/SmtpEvents.php), so
+ * rows of another account are also dropped by the trigger itself.
+ */
+export const LEGACY_EVENT_ACCOUNT_FILTER = 'account';
+
+/**
+ * API v2.1 has no documented way to list events by time: public clients only read
+ * `GET /v2.1/email` by `messageId` / `smtpAccount` with `limit` (github.com/aktualnosci-be/pracujbe,
+ * src/lib/email/transport/emaillabs.ts; github.com/woogitsu/kuking.pl, app/Poczta/TransportEmailLabs.php),
+ * which gives the latest status of known messages, not a time-ordered event log. No opens or
+ * clicks endpoint is evidenced for EmailLabs v2.1 (MessageFlow, the sister product, mentions them
+ * without paths: https://dev.messageflow.com/emails).
+ */
+export const V2_EVENT_LISTING_GAP =
+	'API v2.1 has no documented way to list events by time (its only documented read is GET /v2.1/email for given Message-IDs or an SMTP account, which gives the latest status of known messages)';

@@ -59,9 +59,9 @@ export class StoredKeys {
 		return this.state(key, nowMs) !== 'new';
 	}
 
-	/** Records a key as seen; false when it was seen already. */
-	add(key: number): boolean {
-		this.running.delete(key);
+	/** Records a key as seen; false when it was seen already or another run holds it. */
+	add(key: number, nowMs = Date.now()): boolean {
+		if (this.state(key, nowMs) === 'running') return false;
 		const added = this.keys.add(key);
 		if (added) this.dirty = true;
 		return added;
