@@ -126,3 +126,15 @@ export function bulkSendWorkflow(name: string, path: string, send: { name: strin
 		settings: { executionOrder: 'v1' },
 	};
 }
+
+/**
+ * Whether an execution of the workflow is still running. n8n's public API leaves running
+ * executions out of `GET /executions` unless `status=running` is asked for (excludeRunning in
+ * n8n 2.41.1's ExecutionsPublicController), so a list of finished ones alone proves nothing.
+ */
+export async function isRunning(api: PublicApi, workflowId: string): Promise<boolean> {
+	const running = await api('GET', `/executions?workflowId=${workflowId}&status=running&limit=1`);
+	if (running.data.length > 0) return true;
+	const recent = await api('GET', `/executions?workflowId=${workflowId}&limit=20`);
+	return (recent.data as Execution[]).some((execution) => ['new', 'running', 'waiting'].includes(execution.status));
+}

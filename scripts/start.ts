@@ -1,20 +1,57 @@
 /**
  * `npm start`: n8n with this package, the EmailLabs sandbox and the example workflows, in one command.
  * First run: provisions n8n (cached in .e2e/), imports the sandbox credentials and the examples.
- * Every run: rebuilds and reinstalls the package the way Settings → Community Nodes would.
+ * Every run: rebuilds and reinstalls the package the way Settings → Community Nodes would, and
+ * once n8n runs, makes sure the event archive's two Data Tables and its two workflows exist.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startSandbox } from '../sandbox/server';
-import { exampleWorkflows, materialiseExamples } from './examples';
-import { OWNER, ProvisionFailed, installCommunityPackage, n8nCli, packPackage, provision, startN8n, type InstanceOptions } from './n8nInstance';
+import { createArchiveWorkflow, ensureArchiveTables, exampleWorkflows, materialiseExamples, type ExampleWorkflow, type PublicApiCall } from './examples';
+import { OWNER, ProvisionFailed, createApiKey, installCommunityPackage, login, n8nCli, packPackage, provision, startN8n, type InstanceOptions } from './n8nInstance';
 import { ROOT } from './paths';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8025);
 const WEBHOOK_SECRET = 'sandbox-webhook-secret';
+
+/** A public-API caller with a key kept in the state folder (created on first use, replaced when n8n no longer takes it). */
+async function publicApiOf(url: string, keyFile: string): Promise<PublicApiCall> {
+	const call = (key: string): PublicApiCall => async (method, path, body) => {
+		const response = await fetch(`${url}/api/v1${path}`, {
+			method,
+			headers: { 'X-N8N-API-KEY': key, 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+		return text ? JSON.parse(text) : undefined;
+	};
+	if (existsSync(keyFile)) {
+		const key = readFileSync(keyFile, 'utf8').trim();
+		if ((await fetch(`${url}/api/v1/workflows?limit=1`, { headers: { 'X-N8N-API-KEY': key } })).ok) return call(key);
+	}
+	const key = await createApiKey(url, await login(url));
+	writeFileSync(keyFile, key, { mode: 0o600 });
+	return call(key);
+}
+
+/**
+ * The event archive: its Data Tables (reused by name), then each of its workflows that does not
+ * exist yet (by name), created with the tables' ids and activated. A workflow that exists is left as
+ * it is: it may have been edited or deactivated on purpose.
+ */
+async function setUpArchive(api: PublicApiCall, sandboxUrl: string, workflows: ExampleWorkflow[]): Promise<void> {
+	const tableIds = await ensureArchiveTables(api);
+	for (const workflow of workflows) {
+		const existing = await api('GET', `/workflows?name=${encodeURIComponent(workflow.name)}`);
+		if (existing.data.some((entry: { name: string }) => entry.name === workflow.name)) continue;
+		console.log(`[start] creating and activating “${workflow.name}”…`);
+		await createArchiveWorkflow(api, workflow, sandboxUrl, tableIds);
+	}
+}
 
 async function main() {
 	console.log('[start] building the package…');
@@ -27,13 +64,23 @@ async function main() {
 	installCommunityPackage(stateDir, packPackage(join(ROOT, '.e2e', 'pack')), provisioned.node);
 
 	const workflows = exampleWorkflows();
-	const cleanup = workflows.find((workflow) => workflow.nodes.some((node) => node.type.endsWith('.emailLabsTrigger')));
-	const signup = workflows.find((workflow) => workflow.nodes.some((node) => node.type === 'n8n-nodes-base.webhook'));
+	const byFile = (file: string) => workflows.find((workflow) => workflow.file === file);
+	const cleanup = byFile('bounce-complaint-cleanup.json');
+	const signup = byFile('crm-signup-welcome.json');
+	const archive = byFile('email-event-archive.json');
+	const lookup = byFile('email-status-lookup.json');
 	const signupPath = signup?.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')?.parameters.path;
-	const triggerNode = cleanup?.nodes.find((node) => node.type.endsWith('.emailLabsTrigger'));
-	const triggerUrl = `http://127.0.0.1:${N8N_PORT}/webhook/${triggerNode?.webhookId}/webhook`;
+	const lookupPath = lookup?.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')?.parameters.path;
+	const triggerUrlOf = (workflow: ExampleWorkflow | undefined) =>
+		`http://127.0.0.1:${N8N_PORT}/webhook/${workflow?.nodes.find((node) => node.type.endsWith('.emailLabsTrigger'))?.webhookId}/webhook`;
+	const triggerUrl = triggerUrlOf(cleanup);
+	const archiveTriggerUrl = triggerUrlOf(archive);
 
-	const sandbox = await startSandbox({ port: SANDBOX_PORT, webhooks: [{ url: triggerUrl, format: 'json', secretKey: WEBHOOK_SECRET }] });
+	// Every event goes to both EmailLabs Triggers, as two webhook channels would in EmailLabs.
+	const sandbox = await startSandbox({
+		port: SANDBOX_PORT,
+		webhooks: [triggerUrl, archiveTriggerUrl].map((url) => ({ url, format: 'json' as const, secretKey: WEBHOOK_SECRET })),
+	});
 
 	const marker = join(stateDir, '.examples-imported');
 	if (!existsSync(marker)) {
@@ -47,6 +94,12 @@ async function main() {
 
 	console.log('[start] starting n8n…');
 	const n8n = await startN8n(options);
+	let archiveProblem = '';
+	try {
+		await setUpArchive(await publicApiOf(n8n.url, join(stateDir, '.public-api-key')), sandbox.url, [archive, lookup].filter((workflow) => workflow !== undefined));
+	} catch (error) {
+		archiveProblem = `\n  The event archive could not be set up: ${(error as Error).message}\n`;
+	}
 	let stopping = false;
 	const stop = async () => {
 		if (stopping) return;
@@ -72,14 +125,19 @@ async function main() {
 
   Example workflows (Overview in n8n):
 ${workflows.map((workflow) => `    - ${workflow.name}`).join('\n')}
-  The CRM signup and the clean-up examples are active; the sandbox sends its signed events to
+  The CRM signup, the clean-up, the event archive and the status lookup examples are active;
+  the sandbox sends its signed events to
     ${triggerUrl}
+    ${archiveTriggerUrl}
   Try it: a signup whose address bounces
     curl -X POST ${n8n.url}/webhook/${signupPath} -H 'content-type: application/json' \\
          -d '{"email":"jan@bounce.test","firstName":"Jan","company":"Acme"}'
   then watch the sandbox page: the welcome email arrives, bounces, and the clean-up example
   blacklists the address and tells the CRM stand-in. Executions are listed in n8n.
-
+  Every event is also archived in the Data Tables “EmailLabs events” and “EmailLabs message
+  status” (Overview → Data tables); look up one message's status and history:
+    curl '${n8n.url}/webhook/${lookupPath}?messageId=<Message ID from the sandbox page>'
+${archiveProblem}
   Ctrl-C stops everything.
 `);
 }

@@ -470,7 +470,8 @@ export class WebhookHarness {
 		const items = result.workflowData[0];
 		this.executions.push(items);
 		const description = this.webhookData(workflow, additionalData, false).webhookDescription;
-		if (resolveWebhookDescriptionField(node, description, 'responseMode').value === 'lastNode') {
+		const responseMode = resolveWebhookDescriptionField(node, description, 'responseMode');
+		if (responseMode.resolved && responseMode.value === 'lastNode') {
 			if (database) await this.runExecution(items);
 			else await sleep(this.options.executionMs?.() ?? 0);
 			res.status(this.options.runFails?.(items) === true ? 500 : 200).end();
