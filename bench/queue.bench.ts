@@ -4,7 +4,8 @@
  * same machine in one run. For each mode: throughput (200 signed batches of 10 events, 20 at a
  * time) and the answer time at sustained request rates (open loop: requests leave on a fixed
  * schedule whatever the answers do), p50 / p95 / p99, and the highest rate whose p99 stays under
- * 500 ms (EmailLabs waits about that long for an answer). Last line: one JSON object.
+ * 500 ms (EmailLabs waits about that long for an answer), once with the trigger answering at
+ * once and once answering after the workflow has run (Respond option). Last line: one JSON object.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { deliveredEventsWorkflow, publicApi, signedJsonHeaders } from '../harnes
 
 const SECRET = 'sandbox-webhook-secret';
 const WEBHOOK_ID = '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4';
+const AFTER_RUN_WEBHOOK_ID = '5e2a9c1b-7d3f-4e8a-9b6c-1f0d2e3a4b5c';
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const RATES = SMOKE ? [2] : [2, 5, 10, 15, 20];
 const SECONDS_PER_RATE = SMOKE ? 3 : 15;
@@ -70,19 +72,30 @@ async function measure(url: string) {
 	return { throughput, rates, maxRateP99Under500: ok.length ? Math.max(...ok.map((entry) => entry.rate)) : 0 };
 }
 
+/** The trigger answering at once and answering after the run, one workflow each. */
+async function measureBoth(api: ReturnType<typeof publicApi>, webhookBaseUrl: string) {
+	const measured: Record<'immediately' | 'afterRun', Awaited<ReturnType<typeof measure>>> = {} as never;
+	for (const [respond, webhookId] of [['immediately', WEBHOOK_ID], ['afterRun', AFTER_RUN_WEBHOOK_ID]] as const) {
+		const workflow = deliveredEventsWorkflow(`bench ${respond}`, webhookId, { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' });
+		if (respond === 'afterRun') (workflow.nodes[0].parameters as Record<string, unknown>).respond = 'lastNode';
+		const { id } = await api('POST', '/workflows', workflow);
+		await api('POST', `/workflows/${id}/activate`);
+		const url = `${webhookBaseUrl}/webhook/${webhookId}/webhook`;
+		await waitFor('activation', async () => ((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' })).status === 200 ? true : undefined), 60_000);
+		measured[respond] = await measure(url);
+		await api('POST', `/workflows/${id}/deactivate`);
+	}
+	return measured;
+}
+
 async function main() {
 	const sandbox = await startSandbox({ port: 0, webhooks: [] });
-	const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+	const results: Record<string, Awaited<ReturnType<typeof measureBoth>>> = {};
 
 	const single = await startExampleInstance({ name: 'bench-single', sandboxUrl: sandbox.url, publish: [] });
 	try {
 		const key = await createApiKey(single.n8n.url, await login(single.n8n.url));
-		const api = publicApi(() => single.n8n.url, () => key);
-		const { id } = await api('POST', '/workflows', deliveredEventsWorkflow('bench', WEBHOOK_ID, { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' }));
-		await api('POST', `/workflows/${id}/activate`);
-		const url = `${single.n8n.url}/webhook/${WEBHOOK_ID}/webhook`;
-		await waitFor('activation', async () => ((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' })).status === 200 ? true : undefined), 60_000);
-		results.single = await measure(url);
+		results.single = await measureBoth(publicApi(() => single.n8n.url, () => key), single.n8n.url);
 	} finally {
 		await stopExampleInstance(single);
 	}
@@ -93,24 +106,31 @@ async function main() {
 	const cluster = await startQueueCluster({ provisioned: provision(), runDir, tarball: packPackage(join(runDir, 'pack')), prepare: (cli) => cli(['import:credentials', `--input=${credentialsFile}`]) });
 	try {
 		const key = await createApiKey(cluster.main.url, await login(cluster.main.url));
-		const api = publicApi(() => cluster.main.url, () => key);
-		const { id } = await api('POST', '/workflows', deliveredEventsWorkflow('bench', WEBHOOK_ID, { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' }));
-		await api('POST', `/workflows/${id}/activate`);
-		const url = `${cluster.webhookUrl}/webhook/${WEBHOOK_ID}/webhook`;
-		await waitFor('activation', async () => ((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' })).status === 200 ? true : undefined), 60_000);
-		results.queue = await measure(url);
+		results.queue = await measureBoth(publicApi(() => cluster.main.url, () => key), cluster.webhookUrl);
 	} finally {
 		await cluster.stop();
 		await sandbox.close();
 		rmSync(runDir, { recursive: true, force: true });
 	}
 
-	console.log('| mode | throughput req/s | rate req/s: p50 / p95 / p99 ms (errors) |');
-	console.log('| --- | ---: | --- |');
-	for (const [mode, result] of Object.entries(results)) {
-		console.log(`| ${mode} | ${result.throughput} | ${result.rates.map((entry) => `${entry.rate}: ${entry.p50} / ${entry.p95} / ${entry.p99} (${entry.errors})`).join('; ')} |`);
+	console.log('| mode | respond | throughput req/s | rate req/s: p50 / p95 / p99 ms (errors) | highest rate with p99 < 500 ms |');
+	console.log('| --- | --- | ---: | --- | ---: |');
+	for (const [mode, both] of Object.entries(results)) {
+		for (const [respond, result] of Object.entries(both)) {
+			console.log(`| ${mode} | ${respond} | ${result.throughput} | ${result.rates.map((entry) => `${entry.rate}: ${entry.p50} / ${entry.p95} / ${entry.p99} (${entry.errors})`).join('; ')} | ${result.maxRateP99Under500} |`);
+		}
 	}
-	console.log(JSON.stringify({ bench: 'queue', eventsPerRequest: 10, single: results.single, queue: results.queue, throughputRatioQueueVsSingle: Math.round((results.queue.throughput / results.single.throughput) * 100) / 100 }));
+	const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+	console.log(
+		JSON.stringify({
+			bench: 'queue',
+			eventsPerRequest: 10,
+			single: results.single,
+			queue: results.queue,
+			throughputRatioQueueVsSingle: ratio(results.queue.immediately.throughput, results.single.immediately.throughput),
+			throughputRatioAfterRunVsImmediately: { single: ratio(results.single.afterRun.throughput, results.single.immediately.throughput), queue: ratio(results.queue.afterRun.throughput, results.queue.immediately.throughput) },
+		}),
+	);
 }
 
 main().catch((error) => {

@@ -67,7 +67,8 @@ export interface QueueCluster {
 	/** The URL EmailLabs gets (the webhook processor). */
 	webhookUrl: string;
 	options: { main: InstanceOptions; webhook: InstanceOptions; workers: InstanceOptions[] };
-	restartWebhookProcessor(): Promise<void>;
+	/** Restarts the webhook processor, with `extraEnv` on top of its environment for this life only. */
+	restartWebhookProcessor(extraEnv?: Record<string, string>): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -111,6 +112,11 @@ export async function startQueueCluster(opts: {
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 			N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+			// With n8n's default 0, a finished job is removed at once, and a webhook processor that
+			// starts waiting for it afterwards never answers (Bull's job.finished() finds no job and
+			// waits for an event already sent): measured 12 of 200 answer-after-run requests hung.
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: '1000',
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: '1000',
 		};
 		const instance = async (name: string, port: number, command: InstanceOptions['command'], extraEnv: Record<string, string> = {}, readinessUrl?: string): Promise<InstanceOptions> => {
 			const stateDir = join(opts.runDir, name);
@@ -140,10 +146,10 @@ export async function startQueueCluster(opts: {
 			workers: running.slice(1, 1 + workerOptions.length),
 			webhookUrl,
 			options: { main: mainOptions, webhook: webhookOptions, workers: workerOptions },
-			async restartWebhookProcessor() {
+			async restartWebhookProcessor(extraEnv: Record<string, string> = {}) {
 				await webhook.stop();
 				running.splice(running.indexOf(webhook), 1);
-				webhook = await startN8n(webhookOptions);
+				webhook = await startN8n({ ...webhookOptions, extraEnv: { ...webhookOptions.extraEnv, ...extraEnv } });
 				running.push(webhook);
 			},
 			stop: stopAll,

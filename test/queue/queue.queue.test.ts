@@ -29,17 +29,20 @@ const api = publicApi(() => cluster.main.url, () => apiKey);
 const { all: allExecutions, settled, runsPerEvent: runsOf } = executionsOf(api, waitFor);
 const runsPerEvent = () => runsOf(triggerWorkflowId);
 const triggerUrl = () => `${cluster.webhookUrl}/webhook/${WEBHOOK_ID}/webhook`;
-
-
-
-
-
+const AFTER_RUN_WEBHOOK_ID = '0c7f4d2e-8a61-4b39-a5d3-2e9f6b1c7d44';
+const afterRunUrl = () => `${cluster.webhookUrl}/webhook/${AFTER_RUN_WEBHOOK_ID}/webhook`;
 
 const batch = (tag: string, b: number) => ({
 	body: JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ to: { email: `${tag}${b}-${i}@example.com`, messageId: `<${tag}-${b}-${i}@acme.example>` }, status: 'ok', statusTime: 1790326800 + b * 10 + i }))),
 	headers: signedJsonHeaders(SECRET, randomUUID()),
 });
 type Batch = ReturnType<typeof batch>;
+/** EmailLabs delivering one batch: it waits `timeoutMs` for the answer; 0 = no answer in time. */
+const deliver = async (url: string, one: Batch, timeoutMs: number) =>
+	await fetch(url, { method: 'POST', headers: one.headers, body: one.body, signal: AbortSignal.timeout(timeoutMs) }).then(
+		(response) => response.status,
+		() => 0,
+	);
 const sendAll = async (batches: Batch[]) => await pool(batches.map((one) => async () => (await fetch(triggerUrl(), { method: 'POST', headers: one.headers, body: one.body })).status), 20);
 const quiet = () => new Promise((resolve) => setTimeout(resolve, 3000));
 
@@ -159,4 +162,54 @@ describe('queue mode', () => {
 		expect(new Set(sent.map((message) => (message as unknown as { to: { email: string } }).to.email)).size).toBe(100);
 		expect(sent).toHaveLength(100);
 	}, 120_000);
+
+	it('a SIGKILLed worker loses no event when the trigger answers after the run and EmailLabs re-delivers what got no 200', async () => {
+		const workflow = deliveredEventsWorkflow('queue: answer after the run', AFTER_RUN_WEBHOOK_ID, { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' });
+		(workflow.nodes[0].parameters as Record<string, unknown>).respond = 'lastNode';
+		const { id } = await api('POST', '/workflows', workflow);
+		await api('POST', `/workflows/${id}/activate`);
+		await waitFor('the answer-after-run trigger', async () => ((await fetch(afterRunUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' })).status === 200 ? true : undefined), 60_000);
+
+		const batches = Array.from({ length: 200 }, (_, b) => batch('k', b));
+		const victim = cluster.workers[0];
+		const firstRound = pool(batches.map((one) => async () => await deliver(afterRunUrl(), one, 10_000)), 20);
+		// Kill the worker while it holds executions (running, or taken and not started).
+		await waitFor('executions in flight', async () => ((await allExecutions(id)).length >= 30 ? true : undefined), 60_000, 100);
+		process.kill(-victim.process.pid!, 'SIGKILL');
+		const statuses = await firstRound;
+		const unanswered = () => batches.filter((_, i) => statuses[i] !== 200);
+		const histogram = (values: Array<string | number>) => values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
+		const firstRoundStatuses = histogram(statuses);
+
+		// EmailLabs re-delivers what got no 200 (every hour; here every 10 s). Copies of a run still
+		// under way get 409 until n8n fails the dead worker's job (~1–2 min) and answers 500.
+		const started = Date.now();
+		let rounds = 0;
+		const roundStatuses: Array<Record<string, number>> = [];
+		while (unanswered().length > 0 && Date.now() - started < 8 * 60_000) {
+			await new Promise((resolve) => setTimeout(resolve, 10_000));
+			const pending = batches.map((one, i) => [one, i] as const).filter(([, i]) => statuses[i] !== 200);
+			const again = await pool(pending.map(([one]) => async () => await deliver(afterRunUrl(), one, 10_000)), 20);
+			pending.forEach(([, i], k) => (statuses[i] = again[k]));
+			roundStatuses.push(histogram(again));
+			rounds++;
+		}
+		await settled(id, 200, 300_000);
+		const runs = await runsOf(id);
+		figures.killedWorker = {
+			batches: 200,
+			events: 2000,
+			firstRound: firstRoundStatuses,
+			redeliveryRounds: rounds,
+			secondsUntilAllAnswered: Math.round((Date.now() - started) / 1000),
+			distinctEventsRun: runs.size,
+			eventsRunTwice: [...runs.values()].filter((count) => count > 1).length,
+			roundStatuses,
+			executionStatuses: histogram((await allExecutions(id)).map((execution) => execution.status)),
+		};
+		expect(unanswered()).toHaveLength(0);
+		expect(firstRoundStatuses['200'] ?? 0).toBeLessThan(200);
+		expect(runs.size).toBe(2000);
+		expect([...runs.values()].filter((count) => count > 1)).toEqual([]);
+	}, 15 * 60_000);
 });

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { LEGACY_EVENT_ROW_FIELDS } from '../../EmailLabs/transport/wireAssumptions';
-import type { NormalisedEvent } from '../../EmailLabsTrigger/pipeline/normaliseEvent';
+import { normaliseTags, stripAngleBrackets, type NormalisedEvent } from '../../EmailLabsTrigger/pipeline/normaliseEvent';
 import { epochMsFromNumber, parseTimestamp } from '../../EmailLabsTrigger/pipeline/time';
 import type { EventStream } from './streams';
 
@@ -31,22 +31,6 @@ function text(row: IDataObject, field: Field): string | null {
 	return null;
 }
 
-function tags(value: unknown): string[] {
-	if (Array.isArray(value)) return value.filter((tag) => typeof tag === 'string' || typeof tag === 'number').map(String);
-	if (typeof value === 'string') {
-		return value
-			.split(',')
-			.map((tag) => tag.trim())
-			.filter((tag) => tag !== '');
-	}
-	return [];
-}
-
-/** Exactly the webhook normaliser's rule (both brackets or none), so that keys agree. */
-function stripAngleBrackets(messageId: string): string {
-	return messageId.startsWith('<') && messageId.endsWith('>') ? messageId.slice(1, -1) : messageId;
-}
-
 export function mapApiRow(row: IDataObject, stream: EventStream, requestId: string | null): NormalisedEvent {
 	const time = first(row, 'time');
 	const occurredMs = typeof time === 'number' ? epochMsFromNumber(time) : parseTimestamp(time);
@@ -61,7 +45,7 @@ export function mapApiRow(row: IDataObject, stream: EventStream, requestId: stri
 		subject: text(row, 'subject'),
 		from: text(row, 'from'),
 		fromName: text(row, 'fromName'),
-		tags: tags(first(row, 'tags')),
+		tags: normaliseTags(first(row, 'tags')),
 		occurredAt: occurredMs === undefined ? null : new Date(occurredMs).toISOString(),
 		timestamp: occurredMs === undefined ? null : Math.floor(occurredMs / 1000),
 		description: text(row, 'description'),

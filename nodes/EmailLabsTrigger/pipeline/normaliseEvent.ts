@@ -120,7 +120,7 @@ function text(value: unknown): string | null {
 	return typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
 }
 
-function normaliseTags(value: unknown): string[] {
+export function normaliseTags(value: unknown): string[] {
 	if (Array.isArray(value)) {
 		// Usually already a list of strings: keep it rather than copy it.
 		let allStrings = true;
@@ -137,7 +137,8 @@ function normaliseTags(value: unknown): string[] {
 	return [];
 }
 
-function stripAngleBrackets(messageId: string): string {
+/** Both brackets or none; the Catch-Up Trigger uses the same rule, so that keys agree. */
+export function stripAngleBrackets(messageId: string): string {
 	return messageId.charCodeAt(0) === 60 && messageId.charCodeAt(messageId.length - 1) === 62
 		? messageId.slice(1, -1)
 		: messageId;
