@@ -6,6 +6,8 @@ export const DEFAULT_V2_KEYS = { applicationKey: 'sandbox-application-key', auth
 export const SEED_SMTP_ACCOUNTS = ['1.sandbox.smtp', '2.sandbox.smtp'];
 /** Recipients at this domain hard-bounce (and are blacklisted with reason hardbounce, source smtp). */
 export const BOUNCE_DOMAIN = 'bounce.test';
+/** Recipients at this domain soft-bounce (mailbox full; not blacklisted). */
+export const SOFT_BOUNCE_DOMAIN = 'softbounce.test';
 /** Recipients with this local part file a spam complaint (status feedback) after delivery. */
 export const COMPLAINT_LOCAL_PART = 'complaint';
 export const BLACKLIST_REASONS: Record<string, string> = {
@@ -21,6 +23,16 @@ export const SEED_TEMPLATE = {
 	html: '<h1>Welcome, {{ firstName }}!</h1><p>Thanks for signing up for {{ company }}. Your account is ready.</p>',
 	text: 'Welcome, {{ firstName }}! Thanks for signing up for {{ company }}. Your account is ready.',
 };
+/** The templates present from the start (and after a reset): `welcome`, and `follow-up` for examples/follow-up-after-open.json. */
+export const SEED_TEMPLATES = [
+	SEED_TEMPLATE,
+	{
+		id: 'follow-up',
+		name: 'Campaign follow-up (sandbox seed)',
+		html: '<h1>Still thinking about {{ campaign }}?</h1><p>You had a look: here is free shipping on top, this week only.</p>',
+		text: 'Still thinking about {{ campaign }}? You had a look: here is free shipping on top, this week only.',
+	},
+];
 export const DISPOSABLE_DOMAINS = ['mailinator.com', 'yopmail.com', '10minutemail.com', 'guerrillamail.com', 'temp-mail.org', 'disposable.test'];
 export const MAX_RECIPIENTS = 200;
 export const MAX_SUBJECT = 128;

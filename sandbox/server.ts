@@ -36,6 +36,8 @@ export {
 	DEFAULT_V2_KEYS,
 	SEED_SMTP_ACCOUNTS,
 	SEED_TEMPLATE,
+	SEED_TEMPLATES,
+	SOFT_BOUNCE_DOMAIN,
 } from './constants';
 export type {
 	ApiCall,

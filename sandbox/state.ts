@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import { buildBulkEvents, parseBulkEventsInput, type BulkEventsInput } from './bulkEvents';
-import { BOUNCE_DOMAIN, COMPLAINT_LOCAL_PART, EMAIL, MAX_RECIPIENTS, MAX_SUBJECT, SEED_SMTP_ACCOUNTS, SEED_TEMPLATE, STATUS_ALIASES, STATUS_DESCRIPTIONS } from './constants';
+import { BOUNCE_DOMAIN, COMPLAINT_LOCAL_PART, EMAIL, MAX_RECIPIENTS, MAX_SUBJECT, SEED_SMTP_ACCOUNTS, SEED_TEMPLATES, SOFT_BOUNCE_DOMAIN, STATUS_ALIASES, STATUS_DESCRIPTIONS } from './constants';
 import { EventLog } from './eventLog';
 import { applyToMessage, buildEvent, toWebhookEvent, type EventDetails } from './events';
 import { formatDate, mergeVars, renderTemplate } from './render';
@@ -25,7 +25,7 @@ export interface StateOptions {
 export function createState(dispatcher: WebhookDispatcher, { deliveredDelayMs, retentionSeconds }: StateOptions) {
 	const messages: StoredMessage[] = [];
 	const templates: StoredTemplate[] = [];
-	const seedTemplates = () => templates.push({ ...SEED_TEMPLATE, createdAt: formatDate(new Date()) });
+	const seedTemplates = () => templates.push(...SEED_TEMPLATES.map((template) => ({ ...template, createdAt: formatDate(new Date()) })));
 	seedTemplates();
 	const blacklist: BlacklistEntry[] = [];
 	const log = new EventLog();
@@ -84,13 +84,16 @@ export function createState(dispatcher: WebhookDispatcher, { deliveredDelayMs, r
 		}
 	};
 
+	/** The delivery outcome by address: `…@bounce.test` hard-bounces, `…@softbounce.test` soft-bounces. */
+	const outcomeOf = (email: string) => (lower(email).endsWith('@' + BOUNCE_DOMAIN) ? 'hardbounce' : lower(email).endsWith('@' + SOFT_BOUNCE_DOMAIN) ? 'softbounce' : 'ok');
+
 	const afterSend = (stored: StoredMessage[]) => {
 		const dropped = stored.filter((message) => message.status === 'dropped');
 		if (dropped.length) fire(dropped.map((message) => ({ message, status: 'dropped' })));
 		const live = stored.filter((message) => message.status !== 'dropped');
 		if (!live.length) return;
 		later(deliveredDelayMs, () => {
-			fire(live.map((message) => ({ message, status: lower(message.to.email).endsWith('@' + BOUNCE_DOMAIN) ? 'hardbounce' : 'ok' })));
+			fire(live.map((message) => ({ message, status: outcomeOf(message.to.email) })));
 			const complaints = live.filter(
 				(message) => message.status === 'ok' && lower(message.to.email).split('@')[0] === COMPLAINT_LOCAL_PART,
 			);

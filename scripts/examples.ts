@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { ROOT } from './paths';
 
 export const EXAMPLE_SANDBOX_URL = 'http://127.0.0.1:8025';
+/** n8n's own URL as the workflow files write it (the double opt-in puts it into its confirmation links). */
+export const EXAMPLE_N8N_URL = 'http://localhost:5678';
 export const EXAMPLES_DIR = join(ROOT, 'examples');
 
 export interface ExampleWorkflow {
@@ -100,9 +102,78 @@ export const ARCHIVE_TABLES = {
 export type ArchiveTable = keyof typeof ARCHIVE_TABLES;
 export type ArchiveTableIds = Record<ArchiveTable, string>;
 
+/**
+ * The Data Tables of the three automations (issue #13): the double opt-in's confirmations, the
+ * follow-ups' claims, and the deliverability alert's outcomes and alert state. The claim tables are
+ * append-only: an execution inserts its claim, then reads the first row of the claim's key (lowest
+ * id); only the execution whose row that is sends (see examples/README.md).
+ */
+export const AUTOMATION_TABLES = {
+	optIns: {
+		name: 'EmailLabs opt-in confirmations',
+		placeholder: '__EMAILLABS_OPTINS_TABLE_ID__',
+		columns: [
+			['email', 'string'],
+			['code', 'string'],
+			['executionId', 'string'],
+		] as Array<[string, ColumnType]>,
+	},
+	followUps: {
+		name: 'EmailLabs follow-ups',
+		placeholder: '__EMAILLABS_FOLLOWUPS_TABLE_ID__',
+		columns: [
+			['claimKey', 'string'],
+			['email', 'string'],
+			['campaign', 'string'],
+			['messageId', 'string'],
+			['requestId', 'string'],
+			['executionId', 'string'],
+		] as Array<[string, ColumnType]>,
+	},
+	outcomes: {
+		name: 'EmailLabs delivery outcomes',
+		placeholder: '__EMAILLABS_OUTCOMES_TABLE_ID__',
+		columns: [
+			['smtpAccount', 'string'],
+			['event', 'string'],
+			['timestamp', 'number'],
+			['messageId', 'string'],
+		] as Array<[string, ColumnType]>,
+	},
+	alerts: {
+		name: 'EmailLabs deliverability alerts',
+		placeholder: '__EMAILLABS_ALERTS_TABLE_ID__',
+		columns: [
+			['claimKey', 'string'],
+			['smtpAccount', 'string'],
+			['kind', 'string'],
+			['episode', 'number'],
+			['text', 'string'],
+			['softBounceRate', 'number'],
+			['complaintRate', 'number'],
+			['outcomes', 'number'],
+			['executionId', 'string'],
+		] as Array<[string, ColumnType]>,
+	},
+} as const;
+
+export type AutomationTable = keyof typeof AUTOMATION_TABLES;
+export type AutomationTableIds = Record<AutomationTable, string>;
+
+interface TableSpec {
+	name: string;
+	placeholder: string;
+	columns: ReadonlyArray<readonly [string, ColumnType]>;
+}
+const ALL_TABLES: Record<string, TableSpec> = { ...ARCHIVE_TABLES, ...AUTOMATION_TABLES };
+
 /** Whether a workflow file writes to the archive tables (it holds their placeholders). */
 export const usesArchiveTables = (workflow: ExampleWorkflow): boolean =>
 	Object.values(ARCHIVE_TABLES).some((table) => JSON.stringify(workflow.nodes).includes(table.placeholder));
+
+/** Whether a workflow file uses any example Data Table (then it can only be created once n8n runs). */
+export const usesDataTables = (workflow: Pick<ExampleWorkflow, 'nodes'>): boolean =>
+	Object.values(ALL_TABLES).some((table) => JSON.stringify(workflow.nodes).includes(table.placeholder));
 
 /** A caller of n8n's public API (`/api/v1`) that throws on a non-2xx answer. */
 export type PublicApiCall = (method: string, path: string, body?: unknown) => Promise<any>;
@@ -117,8 +188,17 @@ export type PublicApiCall = (method: string, path: string, body?: unknown) => Pr
  * `POST /data-tables/{id}/columns {name, type}`. Column types: string, number, boolean, date.
  */
 export async function ensureArchiveTables(api: PublicApiCall): Promise<ArchiveTableIds> {
-	const ids = {} as ArchiveTableIds;
-	for (const [key, table] of Object.entries(ARCHIVE_TABLES) as Array<[ArchiveTable, (typeof ARCHIVE_TABLES)[ArchiveTable]]>) {
+	return await ensureTables(api, ARCHIVE_TABLES);
+}
+
+/** The automations' tables (AUTOMATION_TABLES), created or completed like ensureArchiveTables. */
+export async function ensureAutomationTables(api: PublicApiCall): Promise<AutomationTableIds> {
+	return await ensureTables(api, AUTOMATION_TABLES);
+}
+
+async function ensureTables<K extends string>(api: PublicApiCall, tables: Record<K, TableSpec>): Promise<Record<K, string>> {
+	const ids = {} as Record<K, string>;
+	for (const [key, table] of Object.entries(tables) as Array<[K, TableSpec]>) {
 		const found = await api('GET', `/data-tables?limit=250&filter=${encodeURIComponent(JSON.stringify({ name: table.name }))}`);
 		const existing = (found.data as Array<{ id: string; name: string; columns: Array<{ name: string }> }>).find((entry) => entry.name === table.name);
 		if (existing) {
@@ -133,10 +213,14 @@ export async function ensureArchiveTables(api: PublicApiCall): Promise<ArchiveTa
 	return ids;
 }
 
-/** JSON text with the example sandbox URL and the archive tables' placeholders replaced. */
-export function materialiseText(text: string, sandboxUrl: string, tableIds?: ArchiveTableIds): string {
+/**
+ * JSON text with the example sandbox URL, the given tables' placeholders (by table key, e.g.
+ * `events` or `optIns`) and, when given, n8n's URL (EXAMPLE_N8N_URL) replaced.
+ */
+export function materialiseText(text: string, sandboxUrl: string, tableIds?: Partial<Record<string, string>>, n8nUrl?: string): string {
 	let result = text.split(EXAMPLE_SANDBOX_URL).join(sandboxUrl);
-	if (tableIds) for (const key of Object.keys(ARCHIVE_TABLES) as ArchiveTable[]) result = result.split(ARCHIVE_TABLES[key].placeholder).join(tableIds[key]);
+	for (const [key, id] of Object.entries(tableIds ?? {})) if (id && ALL_TABLES[key]) result = result.split(ALL_TABLES[key].placeholder).join(id);
+	if (n8nUrl) result = result.split(EXAMPLE_N8N_URL).join(n8nUrl.replace(/\/$/, ''));
 	return result;
 }
 
@@ -153,8 +237,22 @@ export async function createArchiveWorkflow(
 	tableIds: ArchiveTableIds,
 	activate = true,
 ): Promise<string> {
+	return await createExampleWorkflow(api, workflow, { sandboxUrl, tableIds, activate });
+}
+
+/**
+ * Any example workflow through the public API (as createArchiveWorkflow), with the given tables'
+ * ids and n8n's own URL put in. Fails when a table placeholder is left over.
+ */
+export async function createExampleWorkflow(
+	api: PublicApiCall,
+	workflow: Pick<ExampleWorkflow, 'name' | 'nodes' | 'connections' | 'settings'>,
+	opts: { sandboxUrl: string; tableIds: Partial<Record<string, string>>; n8nUrl?: string; activate?: boolean },
+): Promise<string> {
 	const { name, nodes, connections, settings } = workflow;
-	const body = JSON.parse(materialiseText(JSON.stringify({ name, nodes, connections, settings }), sandboxUrl, tableIds));
+	const body = JSON.parse(materialiseText(JSON.stringify({ name, nodes, connections, settings }), opts.sandboxUrl, opts.tableIds, opts.n8nUrl));
+	if (usesDataTables(body)) throw new Error(`“${name}” still holds a Data Table placeholder: create its tables first`);
+	const activate = opts.activate ?? true;
 	const created = await api('POST', '/workflows', body);
 	if (activate) await api('POST', `/workflows/${created.id}/activate`);
 	return created.id as string;
@@ -162,15 +260,15 @@ export async function createArchiveWorkflow(
 
 /**
  * Copies the credentials and the workflows for n8n's import CLI into `outDir`, with the sandbox URL
- * they reference replaced by `sandboxUrl`. The archive examples are left out: their tables can only
- * be created once n8n runs (see createArchiveWorkflow).
+ * they reference replaced by `sandboxUrl`. The examples that use Data Tables are left out: their
+ * tables can only be created once n8n runs (see createExampleWorkflow).
  */
 export function materialiseExamples(sandboxUrl: string, outDir: string): { credentialsFile: string; workflowsDir: string } {
 	const workflowsDir = join(outDir, 'workflows');
 	mkdirSync(workflowsDir, { recursive: true });
 	const credentialsFile = join(outDir, 'credentials.json');
 	writeFileSync(credentialsFile, materialiseText(readFileSync(join(EXAMPLES_DIR, 'credentials.json'), 'utf8'), sandboxUrl));
-	for (const workflow of exampleWorkflows().filter((candidate) => !usesArchiveTables(candidate))) {
+	for (const workflow of exampleWorkflows().filter((candidate) => !usesDataTables(candidate))) {
 		writeFileSync(join(workflowsDir, workflow.file), materialiseText(readFileSync(join(EXAMPLES_DIR, workflow.file), 'utf8'), sandboxUrl));
 	}
 	return { credentialsFile, workflowsDir };

@@ -17,16 +17,14 @@
  */
 import { join } from 'node:path';
 
-import { chromium } from 'playwright-core';
-
-import { DEFAULT_LEGACY_KEYS, startSandbox, type Sandbox, type SandboxEvent, type WebhookTarget } from '../../sandbox/server';
+import { startSandbox, type Sandbox, type SandboxEvent, type WebhookTarget } from '../../sandbox/server';
 import { createArchiveWorkflow, ensureArchiveTables, exampleWorkflows, type ArchiveTableIds, type ExampleWorkflow } from '../../scripts/examples';
 import { ROOT, createApiKey, freePort, login, startExampleInstance, startN8n, stopExampleInstance, waitFor, type ExampleInstance } from '../../scripts/n8nInstance';
 import { countBy, repeated, tableRows, type Row } from '../../harness/dataTables';
-import { executionsOf, isRunning, publicApi } from '../../harness/realN8n';
+import { executionsOf, publicApi } from '../../harness/realN8n';
+import { sandboxActivity, screenshotWorkflow, sendThroughSandbox, workflowIdle } from '../../harness/exampleFlows';
 
 const SECRET = 'sandbox-webhook-secret';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DOCS = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? join(ROOT, 'docs') : join(ROOT, '.e2e', 'screenshots');
 
 const examples = exampleWorkflows();
@@ -55,28 +53,10 @@ const keyOf = (event: Pick<SandboxEvent, 'messageId' | 'status' | 'statusTime' |
 const keysOf = (messageIds: string[]) => new Set(sandbox.events.filter((event) => messageIds.includes(event.messageId)).map(keyOf));
 
 /** One legacy new_sendmail to every address; the Message IDs in address order. */
-async function send(emails: string[]): Promise<string[]> {
-	const body = new URLSearchParams({ smtp_account: '1.sandbox.smtp', subject: 'Hello', from: 'shop@acme.example', html: '<p>Hi</p>' });
-	for (const email of emails) body.append(`to[${email}]`, '');
-	const response = await fetch(`${sandbox.url}/api/new_sendmail`, {
-		method: 'POST',
-		headers: { authorization: `Basic ${Buffer.from(`${DEFAULT_LEGACY_KEYS.appKey}:${DEFAULT_LEGACY_KEYS.secretKey}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-		body: body.toString(),
-	});
-	const answer = (await response.json()) as { data: Array<Record<string, string>> };
-	if (!response.ok) throw new Error(`send failed: ${JSON.stringify(answer)}`);
-	return emails.map((email) => answer.data.find((entry) => entry[email])![email]);
-}
+const send = async (emails: string[]): Promise<string[]> => await sendThroughSandbox(sandbox.url, emails);
 
-/** An open or a click now, through the sandbox's control API (`POST /_sandbox/messages/{id}/open|click`). */
-async function activity(messageId: string, kind: 'open' | 'click', link?: string): Promise<void> {
-	const response = await fetch(`${sandbox.url}/_sandbox/messages/${encodeURIComponent(messageId)}/${kind}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(link ? { url: link } : {}),
-	});
-	if (!response.ok) throw new Error(`${kind} failed: ${response.status} ${await response.text()}`);
-}
+/** An open or a click now, through the sandbox's control API. */
+const activity = async (messageId: string, kind: 'open' | 'click', link?: string): Promise<void> => await sandboxActivity(sandbox.url, messageId, kind, link);
 
 /** Waits until every message has its delivery outcome (delivered, bounce) in the sandbox. */
 async function outcomes(messageIds: string[]): Promise<void> {
@@ -92,12 +72,7 @@ async function archived(keys: Set<string>, timeoutMs = 120_000): Promise<Row[]> 
 		const have = new Set((await eventRows()).map((row) => String(row.eventKey)));
 		return [...keys].every((key) => have.has(key)) ? true : undefined;
 	}, timeoutMs, 1000);
-	// Quiet twice in a row: a webhook or poll that just arrived may not have its execution yet.
-	let quiet = 0;
-	await waitFor('the archive runs to finish', async () => {
-		quiet = (await isRunning(api, archiveId)) ? 0 : quiet + 1;
-		return quiet >= 2 ? true : undefined;
-	}, 120_000, 1500);
+	await workflowIdle(api, archiveId);
 	return await eventRows();
 }
 
@@ -322,28 +297,6 @@ describe('the event archive in a real n8n', () => {
 	}, 240_000);
 
 	it('shows the archive workflow on the canvas (screenshot)', async () => {
-		const browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
-		try {
-			const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-			const [name, value] = (await login(url())).split('=');
-			await context.addCookies([{ name, value, url: url() }]);
-			const page = await context.newPage();
-			await page.goto(`${url()}/workflow/${archiveId}`);
-			for (const label of ['EmailLabs Trigger', CATCH_UP, 'Archive Events', 'Advance Status Row']) await page.getByText(label, { exact: false }).first().waitFor({ timeout: 60_000 });
-			// n8n 2.41 opens a "Production Checklist" popover over a workflow published for the first time: close it.
-			const checklist = page.getByText('Production Checklist', { exact: true });
-			if (await checklist.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
-				await page.keyboard.press('Escape');
-				if (await checklist.isVisible()) await page.mouse.click(1300, 150);
-				await checklist.waitFor({ state: 'hidden', timeout: 5000 });
-			}
-			await sleep(1000);
-			await page.screenshot({ path: join(DOCS, 'example-event-archive.png') });
-		} finally {
-			await browser.close();
-		}
+		await screenshotWorkflow(url(), archiveId, ['EmailLabs Trigger', CATCH_UP, 'Archive Events', 'Advance Status Row'], join(DOCS, 'example-event-archive.png'));
 	}, 120_000);
 });

@@ -154,7 +154,7 @@ describe('API v2.1', () => {
 		expect(list.body.data[0]).toMatchObject({ to: { messageId: 'v2-1@acme.pl' }, status: 'injected', smtpAccount: '1.sandbox.smtp' });
 		const created = await v2('email/template', { body: { name: 'Welcome', html: '<p>{{ x }}</p>' } });
 		expect(created.status).toBe(200);
-		expect((await v2('email/template')).body.data.map((row: any) => row.name)).toEqual(['Welcome (sandbox seed)', 'Welcome']);
+		expect((await v2('email/template')).body.data.map((row: any) => row.name)).toEqual(['Welcome (sandbox seed)', 'Campaign follow-up (sandbox seed)', 'Welcome']);
 		expect((await v2(`email/template/${created.body.data.id}`, { method: 'DELETE' })).status).toBe(200);
 		expect((await v2('email/template?externalId=none')).status).toBe(404);
 	});
@@ -177,7 +177,7 @@ describe('web page and control API', () => {
 		await legacy('blacklists', { body: form({ email: 'a@x.pl', account: '1.sandbox.smtp', reason: 'other' }) });
 		expect((await call(`${sandbox.url}/_sandbox/reset`, { method: 'POST' })).body).toEqual({ reset: true });
 		expect(sandbox.blacklist).toHaveLength(0);
-		expect(sandbox.templates.map((template) => template.id)).toEqual(['welcome']);
+		expect(sandbox.templates.map((template) => template.id)).toEqual(['welcome', 'follow-up']);
 		expect((await call(`${sandbox.url}/_sandbox/nope`)).status).toBe(404);
 		sandbox.setWebhookTargets([]);
 	});

@@ -27,6 +27,7 @@ const ALLOWED_TYPES: Record<string, number[]> = {
 	'n8n-nodes-base.httpRequest': [4.2],
 	'n8n-nodes-base.set': [3.4],
 	'n8n-nodes-base.code': [2],
+	'n8n-nodes-base.crypto': [2],
 };
 
 interface WorkflowNode {
@@ -58,13 +59,16 @@ const node = (file: string, type: string) => workflow(file).nodes.find((entry) =
 const WEBHOOK_NODES = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-emaillabs.emailLabsTrigger']);
 const isTrigger = (entry: WorkflowNode) => WEBHOOK_NODES.has(entry.type) || /Trigger$/.test(entry.type);
 
-it('has the five example workflows', () => {
+it('has the eight example workflows', () => {
 	expect(workflowFiles).toEqual([
 		'bounce-complaint-cleanup.json',
 		'crm-signup-welcome.json',
 		'daily-deliverability-report.json',
+		'deliverability-alert.json',
+		'double-opt-in-discount.json',
 		'email-event-archive.json',
 		'email-status-lookup.json',
+		'follow-up-after-open.json',
 	]);
 });
 
@@ -132,6 +136,7 @@ it('credentials.json is in the n8n import:credentials format and points at the s
 		expect(Object.keys(entry).sort()).toEqual(['data', 'id', 'name', 'type']);
 		expect(entry.id).toMatch(/^[A-Za-z0-9]{16}$/);
 	}
+	expect(credentials.filter((entry) => entry.type === 'crypto').map((entry) => Object.keys(entry.data))).toEqual([['hmacSecret']]);
 	expect(credentials.find((entry) => entry.type === 'emailLabsApi')!.data).toMatchObject({ legacyBaseUrl: 'http://127.0.0.1:8025/api', appKey: 'sandbox-app-key' });
 });
 

@@ -25,7 +25,7 @@ describe('EmailLabs node → sandbox', () => {
 		});
 		expect(created.error).toBeUndefined();
 		const templateId = (created.items[0].json as any).templateId;
-		expect(sandbox.templates.map((template) => template.id)).toEqual(['welcome', templateId]);
+		expect(sandbox.templates.map((template) => template.id)).toEqual(['welcome', 'follow-up', templateId]);
 
 		const sent = await run(
 			'legacy',
