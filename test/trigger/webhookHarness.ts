@@ -14,14 +14,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse as parseQueryString } from 'node:querystring';
 
 import { ExecutionLifecycleHooks, HookContext, InstanceSettings, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	resolveWebhookDescriptionField,
 	sleep,
-	jsonParse,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
@@ -41,6 +39,7 @@ import { EmailLabsWebhookApi } from '../../credentials/EmailLabsWebhookApi.crede
 import { EmailLabsTrigger } from '../../nodes/EmailLabsTrigger/EmailLabsTrigger.node';
 import { HarnessCredentialsHelper } from '../../harness/credentialsHelper';
 import { makeAdditionalData } from '../../harness/runNode';
+import { readRequestLikeN8n, type ExpressLikeResponse } from './n8nRequest';
 
 // n8n-core resolves its own copies of these packages; the harness must register into the same container.
 const coreDir = dirname(require.resolve('n8n-core'));
@@ -48,9 +47,6 @@ const { Container } = require(require.resolve('@n8n/di', { paths: [coreDir] })) 
 	Container: { set(token: unknown, value: unknown): void };
 };
 const { Logger } = require(require.resolve('@n8n/backend-common', { paths: [coreDir] })) as { Logger: unknown };
-const { parseIncomingMessage } = require(require.resolve('@n8n/backend-network', { paths: [coreDir] })) as {
-	parseIncomingMessage(message: IncomingMessage): void;
-};
 
 export const NODE_TYPE = 'n8n-nodes-emaillabs.emailLabsTrigger';
 export const CREDENTIAL_TYPE = 'emailLabsWebhookApi';
@@ -155,15 +151,6 @@ export interface WebhookReply {
 	json: unknown;
 	/** Items of the execution this request started, if any. */
 	execution: INodeExecutionData[] | undefined;
-}
-
-function isParsableContentType(contentType: string | undefined): boolean {
-	if (!contentType) return false;
-	return (
-		['application/json', 'text/plain', 'application/x-www-form-urlencoded'].some((type) => contentType.startsWith(type)) ||
-		contentType.endsWith('/xml') ||
-		contentType.endsWith('+xml')
-	);
 }
 
 export class WebhookHarness {
@@ -394,39 +381,9 @@ export class WebhookHarness {
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		decorateResponse(res);
-		parseIncomingMessage(req);
-		// express' query parser, for the simple `name=value` pairs the trigger reads.
-		(req as IncomingMessage & { query?: unknown }).query = Object.fromEntries(new URL(req.url ?? '/', 'http://harness').searchParams);
-		const request = req as IncomingMessage & { body?: unknown; readRawBody?: () => Promise<void> };
-		const readRawBody = async () => {
-			if (request.rawBody !== undefined) return;
-			if (!req.readable) throw new Error('Request body stream was aborted or is not readable');
-			const chunks: Buffer[] = [];
-			for await (const chunk of req) chunks.push(chunk as Buffer);
-			request.rawBody = Buffer.concat(chunks);
-		};
-		request.readRawBody = readRawBody;
-
-		// n8n's body parser: content type from n8n's own helper, then parse by type; from
-		// typeVersion 1.1 it does not touch a body of a type it cannot parse.
-		if (this.typeVersion === 1 || isParsableContentType(request.contentType)) {
-			await readRawBody();
-			const rawBody = request.rawBody!;
-			if (this.options.dropRawBody) request.rawBody = undefined as unknown as Buffer;
-			request.body = {};
-			if (rawBody.length > 0) {
-				const text = rawBody.toString((request.encoding as BufferEncoding | undefined) ?? 'utf8');
-				try {
-					if (request.contentType === 'application/json') request.body = jsonParse(text);
-					else if (request.contentType === 'application/x-www-form-urlencoded') request.body = { ...parseQueryString(text) };
-					else if (request.contentType === 'text/plain') request.body = text;
-				} catch {
-					res.status(422).json({ code: 422, message: 'Failed to parse request body' });
-					return;
-				}
-			}
-		}
+		const request = await readRequestLikeN8n(req, res, { typeVersion: this.typeVersion, dropRawBody: this.options.dropRawBody === true });
+		if (request === undefined) return;
+		const reply = res as ExpressLikeResponse;
 
 		const database = this.options.persistStaticDataAsJson === true;
 		const workflow = this.createWorkflow(database ? (JSON.parse(this.stored) as IDataObject) : this.staticData);
@@ -447,7 +404,7 @@ export class WebhookHarness {
 			result = await this.nodeTypes.getByName(NODE_TYPE).webhook!.call(context);
 		} catch (error) {
 			this.failedExecutions.push(error);
-			res.status(500).json({ code: 500, message: 'Error in workflow' });
+			reply.status(500).json({ code: 500, message: 'Error in workflow' });
 			return;
 		}
 		this.lastStaticDataChanged = (workflow.staticData as { __dataChanged?: boolean }).__dataChanged === true;
@@ -459,12 +416,12 @@ export class WebhookHarness {
 		if (result.noWebhookResponse === true) {
 			if (!res.writableEnded) {
 				// A node that claims to have answered but did not would leave the caller hanging.
-				res.status(599).json({ harness: 'webhook() returned noWebhookResponse without answering' });
+				reply.status(599).json({ harness: 'webhook() returned noWebhookResponse without answering' });
 			}
 			return;
 		}
 		if (result.workflowData === undefined) {
-			res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
+			reply.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
 			return;
 		}
 		const items = result.workflowData[0];
@@ -474,38 +431,14 @@ export class WebhookHarness {
 		if (responseMode.resolved && responseMode.value === 'lastNode') {
 			if (database) await this.runExecution(items);
 			else await sleep(this.options.executionMs?.() ?? 0);
-			res.status(this.options.runFails?.(items) === true ? 500 : 200).end();
+			reply.status(this.options.runFails?.(items) === true ? 500 : 200).end();
 			return;
 		}
 		if (database) await this.runExecution(items);
 		const responseData = description.responseData;
-		if (responseData === 'noData') res.status(200).end();
-		else res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
+		if (responseData === 'noData') reply.status(200).end();
+		else reply.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
 	}
-}
-
-type ExpressLikeResponse = ServerResponse & {
-	status(code: number): ExpressLikeResponse;
-	json(body: unknown): ExpressLikeResponse;
-	send(body: string | Buffer): ExpressLikeResponse;
-};
-
-/** The part of express' response API that webhook nodes use. */
-function decorateResponse(res: ServerResponse): asserts res is ExpressLikeResponse {
-	const response = res as ExpressLikeResponse;
-	response.status = (code: number) => {
-		response.statusCode = code;
-		return response;
-	};
-	response.json = (body: unknown) => {
-		response.setHeader('content-type', 'application/json; charset=utf-8');
-		response.end(JSON.stringify(body));
-		return response;
-	};
-	response.send = (body: string | Buffer) => {
-		response.end(body);
-		return response;
-	};
 }
 
 export const uniqueRequestId = (): string => randomUUID();
