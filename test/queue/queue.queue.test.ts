@@ -166,7 +166,13 @@ describe('queue mode', () => {
 	it('a SIGKILLed worker loses no event when the trigger answers after the run and EmailLabs re-delivers what got no 200', async () => {
 		const workflow = deliveredEventsWorkflow('queue: answer after the run', AFTER_RUN_WEBHOOK_ID, { id: 'eLsandboxWebhook', name: 'EmailLabs Sandbox webhook' });
 		(workflow.nodes[0].parameters as Record<string, unknown>).respond = 'lastNode';
-		const { id } = await api('POST', '/workflows', workflow);
+		// A second of work per run, so that the killed worker surely holds runs (ten at a time).
+		const slowed = {
+			...workflow,
+			nodes: [...workflow.nodes, { id: randomUUID(), name: 'Work', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [200, 0], webhookId: randomUUID(), parameters: { resume: 'timeInterval', amount: 1, unit: 'seconds' } }],
+			connections: { 'EmailLabs Trigger': { main: [[{ node: 'Work', type: 'main', index: 0 }]] } },
+		};
+		const { id } = await api('POST', '/workflows', slowed);
 		await api('POST', `/workflows/${id}/activate`);
 		await waitFor('the answer-after-run trigger', async () => ((await fetch(afterRunUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' })).status === 200 ? true : undefined), 60_000);
 
@@ -196,6 +202,7 @@ describe('queue mode', () => {
 		}
 		await settled(id, 200, 300_000);
 		const runs = await runsOf(id);
+		const executionStatuses = histogram((await allExecutions(id)).map((execution) => execution.status));
 		figures.killedWorker = {
 			batches: 200,
 			events: 2000,
@@ -205,9 +212,11 @@ describe('queue mode', () => {
 			distinctEventsRun: runs.size,
 			eventsRunTwice: [...runs.values()].filter((count) => count > 1).length,
 			roundStatuses,
-			executionStatuses: histogram((await allExecutions(id)).map((execution) => execution.status)),
+			executionStatuses,
 		};
 		expect(unanswered()).toHaveLength(0);
+		// The kill took runs down: their executions failed and their requests got no 200 at first.
+		expect(executionStatuses.error ?? 0).toBeGreaterThan(0);
 		expect(firstRoundStatuses['200'] ?? 0).toBeLessThan(200);
 		expect(runs.size).toBe(2000);
 		expect([...runs.values()].filter((count) => count > 1)).toEqual([]);
