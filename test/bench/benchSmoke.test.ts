@@ -31,4 +31,10 @@ describe('benchmarks (smoke runs)', () => {
 		expect(result).toMatchObject({ bench: 'trigger', events: 200 });
 		expect(result.eventsPerSecond).toEqual(expect.any(Number));
 	}, 120_000);
+
+	it('bench:catchup catches up a small backlog and reports its figures', () => {
+		const result = runBench('catchup.bench.ts');
+		expect(result).toMatchObject({ bench: 'catchup', events: 2000, polls: 2, pages: expect.any(Number), eventsPerSecond: expect.any(Number) });
+		expect(result.dedupeNsPerEvent).toMatchObject({ empty: expect.any(Number), full: expect.any(Number), ratio: expect.any(Number) });
+	}, 120_000);
 });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 
 import { DEFAULT_LEGACY_KEYS, startSandbox, type Sandbox } from '../../sandbox/server';
 import { call } from './http';
+import { sandboxClient } from './sandboxClient';
 import { startReceiver, type Receiver } from './receiver';
 
 const SECRET = 'webhook-secret-for-tests';
@@ -24,20 +25,8 @@ async function setUp(format: 'json' | 'legacy', statuses: number[] = [], panelNa
 	});
 }
 
-async function sendTo(email: string, messageId: string) {
-	const body = new URLSearchParams({
-		smtp_account: '1.sandbox.smtp',
-		subject: 'Hello',
-		from: 'shop@acme.pl',
-		from_name: 'Acme',
-		html: '<p>Hi</p>',
-		'tags[0]': 'welcome',
-		[`to[${email}][message_id]`]: messageId,
-		[`to[${email}][reciver_name]`]: 'Receiver',
-	}).toString();
-	const answer = await call(`${sandbox.url}/api/new_sendmail`, { auth: LEGACY_AUTH, body });
-	expect(answer.status).toBe(200);
-}
+/** A legacy send with the tag `welcome` (the webhook carries the tags). */
+const sendTo = async (email: string, messageId: string) => await sandboxClient(sandbox).send(email, messageId, { 'tags[0]': 'welcome' });
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');

@@ -109,10 +109,13 @@ export function workflowEventMemory(scope: MemoryScope, workflowData: IDataObjec
  */
 export function seenMemoryFor(scope: MemoryScope & { nodeId: string }, staticData: IDataObject, workflowData: IDataObject): SeenMemory {
 	const id = `${scope.workflowId ?? ''}\u0000${scope.nodeId}\u0000${scope.manual ? 'manual' : 'production'}`;
+	const existing = memories.get(id);
+	if (existing !== undefined) {
+		existing.eventKeys.merge(staticData[STORED_LISTS.nodeEventKeys]);
+		return existing.mergeStored(staticData, workflowData);
+	}
 	const eventKeys = workflowEventMemory(scope, workflowData);
 	eventKeys.merge(staticData[STORED_LISTS.nodeEventKeys]);
-	const existing = memories.get(id);
-	if (existing !== undefined) return existing.mergeStored(staticData, workflowData);
 	const created = new SeenMemory(staticData, eventKeys);
 	memories.set(id, created);
 	return created;
